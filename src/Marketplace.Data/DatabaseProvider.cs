@@ -1,0 +1,48 @@
+namespace Marketplace.Data;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    SqlServer,
+}
+
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+
+    public DatabaseProvider Provider { get; init; } = DatabaseProvider.Sqlite;
+    public string ConnectionString { get; init; } = "";
+    /// <summary>Apply migrations at start. Turn off when several nodes start at once and a deploy step migrates.</summary>
+    public bool MigrateOnStartup { get; init; } = true;
+
+    /// <summary>
+    /// Reads and checks the "Database" section, failing fast with a message a person can act on:
+    /// a typo in the provider must never fall back silently to another database.
+    /// </summary>
+    public static DatabaseOptions Read(Func<string, string?> get, string defaultSqlitePath)
+    {
+        var providerText = get("Database:Provider");
+        DatabaseProvider provider;
+        if (string.IsNullOrWhiteSpace(providerText))
+            provider = DatabaseProvider.Sqlite;
+        else if (!Enum.TryParse(providerText.Trim(), ignoreCase: true, out provider) || !Enum.IsDefined(provider)
+                 || int.TryParse(providerText, out _))
+            throw new InvalidOperationException(
+                $"Database:Provider '{providerText}' is not supported; use 'Sqlite' or 'SqlServer'. " +
+                $"数据库类型 Database:Provider “{providerText}” 不受支持，请使用 Sqlite 或 SqlServer。");
+
+        var connection = get("Database:ConnectionString");
+        if (string.IsNullOrWhiteSpace(connection))
+        {
+            if (provider == DatabaseProvider.SqlServer)
+                throw new InvalidOperationException(
+                    "Database:ConnectionString is required when Database:Provider is SqlServer. " +
+                    "使用 SqlServer 时必须配置 Database:ConnectionString。");
+            connection = $"Data Source={defaultSqlitePath}";
+        }
+
+        var migrateText = get("Database:MigrateOnStartup");
+        var migrate = string.IsNullOrWhiteSpace(migrateText) || bool.Parse(migrateText);
+        return new DatabaseOptions { Provider = provider, ConnectionString = connection, MigrateOnStartup = migrate };
+    }
+}

@@ -1,0 +1,14 @@
+namespace Marketplace.Data.Entities;
+
+/// <summary>预算单位: a budget unit that buys for its canteen.</summary>
+public class BudgetUnit
+{
+    public int Id { get; set; }
+    public required string Name { get; set; }
+    public required string CreditCode { get; set; }
+    public int RegionId { get; set; }
+    public Region? Region { get; set; }
+    public int? ParentId { get; set; }
+    public BudgetUnit? Parent { get; set; }
+    public DateTime CreatedAt { get; set; }
+}

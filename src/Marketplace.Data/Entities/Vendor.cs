@@ -1,0 +1,22 @@
+using Marketplace.Domain;
+
+namespace Marketplace.Data.Entities;
+
+public class Vendor
+{
+    public int Id { get; set; }
+    public required string Name { get; set; }
+    public VendorKind Kind { get; set; }
+    public required string CreditCode { get; set; }
+    /// <summary>The poverty-relief county the vendor is registered in.</summary>
+    public int CountyId { get; set; }
+    public Region? County { get; set; }
+    public VendorStatus Status { get; set; }
+    public required string ContactName { get; set; }
+    public required string ContactPhone { get; set; }
+    /// <summary>联农带农: how the vendor brings local farmers in.</summary>
+    public string FarmerLinkage { get; set; } = "";
+    public string Introduction { get; set; } = "";
+    public DateTime CreatedAt { get; set; }
+    public DateTime? ActivatedAt { get; set; }
+}

@@ -1,0 +1,104 @@
+using Marketplace.Data.Entities;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace Marketplace.Data;
+
+/// <summary>
+/// The one model of the marketplace. Each database provider has a sealed subclass only so that its migrations
+/// live in their own folder (Migrations/Sqlite, Migrations/SqlServer); the model itself is shared.
+/// </summary>
+public abstract class MarketplaceDbContext(DbContextOptions options)
+    : IdentityDbContext<AppUser>(options), IDataProtectionKeyContext
+{
+    public DbSet<Region> Regions => Set<Region>();
+    public DbSet<BudgetUnit> BudgetUnits => Set<BudgetUnit>();
+    public DbSet<Vendor> Vendors => Set<Vendor>();
+    public DbSet<Category> Categories => Set<Category>();
+    public DbSet<Product> Products => Set<Product>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        builder.Entity<Region>(e =>
+        {
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.Name).HasMaxLength(64);
+            e.HasOne(x => x.Parent).WithMany().HasForeignKey(x => x.ParentId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(x => x.ParentId);
+            e.HasIndex(x => new { x.IsPovertyRelief, x.Id });
+        });
+
+        builder.Entity<BudgetUnit>(e =>
+        {
+            e.Property(x => x.Name).HasMaxLength(100);
+            e.Property(x => x.CreditCode).HasMaxLength(18).IsFixedLength().IsUnicode(false);
+            e.HasIndex(x => x.CreditCode).IsUnique();
+            e.HasOne(x => x.Region).WithMany().HasForeignKey(x => x.RegionId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne(x => x.Parent).WithMany().HasForeignKey(x => x.ParentId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(x => x.RegionId);
+            e.HasIndex(x => x.ParentId);
+        });
+
+        builder.Entity<Vendor>(e =>
+        {
+            e.Property(x => x.Name).HasMaxLength(100);
+            e.Property(x => x.CreditCode).HasMaxLength(18).IsFixedLength().IsUnicode(false);
+            e.HasIndex(x => x.CreditCode).IsUnique();
+            e.Property(x => x.ContactName).HasMaxLength(50);
+            e.Property(x => x.ContactPhone).HasMaxLength(30).IsUnicode(false);
+            e.Property(x => x.FarmerLinkage).HasMaxLength(2000);
+            e.Property(x => x.Introduction).HasMaxLength(2000);
+            e.HasOne(x => x.County).WithMany().HasForeignKey(x => x.CountyId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(x => new { x.CountyId, x.Status });
+            e.HasIndex(x => new { x.Status, x.Id });
+        });
+
+        builder.Entity<Category>(e =>
+        {
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.Name).HasMaxLength(30);
+            e.Property(x => x.NameEn).HasMaxLength(50);
+            e.Property(x => x.Icon).HasMaxLength(16);
+        });
+
+        builder.Entity<Product>(e =>
+        {
+            e.Property(x => x.Name).HasMaxLength(100);
+            e.Property(x => x.Specification).HasMaxLength(100);
+            e.Property(x => x.Unit).HasMaxLength(10);
+            e.Property(x => x.Description).HasMaxLength(4000);
+            e.HasOne(x => x.Vendor).WithMany().HasForeignKey(x => x.VendorId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne(x => x.Category).WithMany().HasForeignKey(x => x.CategoryId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne(x => x.OriginCounty).WithMany().HasForeignKey(x => x.OriginCountyId).OnDelete(DeleteBehavior.Restrict);
+            // Keyset paging: newest first within a status, a category or a vendor's shop.
+            e.HasIndex(x => new { x.Status, x.Id });
+            e.HasIndex(x => new { x.CategoryId, x.Status, x.Id });
+            e.HasIndex(x => new { x.VendorId, x.Status, x.Id });
+            e.HasIndex(x => x.OriginCountyId);
+            e.ToTable(t =>
+            {
+                t.HasCheckConstraint("CK_Products_PriceFen", "\"PriceFen\" >= 0");
+                t.HasCheckConstraint("CK_Products_Stock", "\"Stock\" >= 0");
+                t.HasCheckConstraint("CK_Products_MinOrderQuantity", "\"MinOrderQuantity\" >= 1");
+            });
+        });
+
+        builder.Entity<AppUser>(e =>
+        {
+            e.Property(x => x.DisplayName).HasMaxLength(100);
+            e.HasOne(x => x.BudgetUnit).WithMany().HasForeignKey(x => x.BudgetUnitId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne(x => x.Vendor).WithMany().HasForeignKey(x => x.VendorId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne(x => x.Region).WithMany().HasForeignKey(x => x.RegionId).OnDelete(DeleteBehavior.Restrict);
+        });
+    }
+}
+
+public sealed class SqliteMarketplaceDbContext(DbContextOptions<SqliteMarketplaceDbContext> options)
+    : MarketplaceDbContext(options);
+
+public sealed class SqlServerMarketplaceDbContext(DbContextOptions<SqlServerMarketplaceDbContext> options)
+    : MarketplaceDbContext(options);

@@ -1,0 +1,154 @@
+using System.Data;
+using System.Data.Common;
+using Marketplace.Data;
+using Microsoft.Data.SqlClient;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace Marketplace.Seed;
+
+/// <summary>
+/// Inserts many rows at once, bypassing the change tracker (seeding 1M products through SaveChanges would take
+/// many minutes). Column names and value conversions come from the EF model, so the table mapping is never
+/// written twice. Keys are inserted as given: the generator assigns them so that rows can reference each other.
+/// </summary>
+public interface IBulkLoader
+{
+    Task<long> InsertAsync<T>(IEnumerable<T> rows, CancellationToken ct = default) where T : class;
+}
+
+public static class BulkLoader
+{
+    public static IBulkLoader For(MarketplaceDbContext db) =>
+        db.Database.ProviderName switch
+        {
+            "Microsoft.EntityFrameworkCore.Sqlite" => new SqliteBulkLoader(db),
+            "Microsoft.EntityFrameworkCore.SqlServer" => new SqlServerBulkLoader(db),
+            var other => throw new NotSupportedException($"No bulk loader for provider {other}."),
+        };
+
+    internal sealed record Column(string Name, Func<object, object?> Read);
+
+    internal static (string Table, IReadOnlyList<Column> Columns) Map<T>(MarketplaceDbContext db)
+    {
+        var entity = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model.");
+        var table = entity.GetTableName()!;
+        var store = StoreObjectIdentifier.Table(table, entity.GetSchema());
+        var columns = entity.GetProperties()
+            .Where(p => p.GetColumnName(store) is not null)
+            .Select(p =>
+            {
+                var getter = p.GetGetter();
+                var converter = p.GetTypeMapping().Converter;
+                Func<object, object?> read = converter is null
+                    ? e => getter.GetClrValue(e)
+                    : e => getter.GetClrValue(e) is { } v ? converter.ConvertToProvider(v) : null;
+                return new Column(p.GetColumnName(store)!, read);
+            })
+            .ToList();
+        return (table, columns);
+    }
+}
+
+internal sealed class SqliteBulkLoader(MarketplaceDbContext db) : IBulkLoader
+{
+    private const int RowsPerTransaction = 50_000;
+
+    public async Task<long> InsertAsync<T>(IEnumerable<T> rows, CancellationToken ct = default) where T : class
+    {
+        var (table, columns) = BulkLoader.Map<T>(db);
+        var connection = db.Database.GetDbConnection();
+        var opened = connection.State != ConnectionState.Open;
+        if (opened) await connection.OpenAsync(ct);
+        try
+        {
+            long count = 0;
+            DbTransaction? tx = null;
+            await using var cmd = connection.CreateCommand();
+            cmd.CommandText = $"INSERT INTO \"{table}\" ({string.Join(", ", columns.Select(c => $"\"{c.Name}\""))}) " +
+                              $"VALUES ({string.Join(", ", columns.Select((_, i) => $"$p{i}"))})";
+            var parameters = columns.Select((_, i) =>
+            {
+                var p = cmd.CreateParameter();
+                p.ParameterName = $"$p{i}";
+                cmd.Parameters.Add(p);
+                return p;
+            }).ToArray();
+            try
+            {
+                foreach (var row in rows)
+                {
+                    if (tx is null)
+                    {
+                        tx = await connection.BeginTransactionAsync(ct);
+                        cmd.Transaction = tx;
+                        cmd.Prepare();
+                    }
+                    for (var i = 0; i < columns.Count; i++) parameters[i].Value = columns[i].Read(row) ?? DBNull.Value;
+                    await cmd.ExecuteNonQueryAsync(ct);
+                    if (++count % RowsPerTransaction == 0)
+                    {
+                        await tx.CommitAsync(ct);
+                        await tx.DisposeAsync();
+                        tx = null;
+                    }
+                }
+                if (tx is not null) await tx.CommitAsync(ct);
+            }
+            finally
+            {
+                if (tx is not null) await tx.DisposeAsync();
+            }
+            return count;
+        }
+        finally
+        {
+            if (opened) await connection.CloseAsync();
+        }
+    }
+}
+
+internal sealed class SqlServerBulkLoader(MarketplaceDbContext db) : IBulkLoader
+{
+    private const int BatchRows = 20_000;
+
+    public async Task<long> InsertAsync<T>(IEnumerable<T> rows, CancellationToken ct = default) where T : class
+    {
+        var (table, columns) = BulkLoader.Map<T>(db);
+        var connection = (SqlConnection)db.Database.GetDbConnection();
+        var opened = connection.State != ConnectionState.Open;
+        if (opened) await connection.OpenAsync(ct);
+        try
+        {
+            using var bulk = new SqlBulkCopy(connection, SqlBulkCopyOptions.KeepIdentity | SqlBulkCopyOptions.CheckConstraints | SqlBulkCopyOptions.TableLock, null)
+            {
+                DestinationTableName = $"[{table}]",
+                BatchSize = BatchRows,
+                BulkCopyTimeout = 0,
+            };
+            var data = new DataTable();
+            foreach (var c in columns)
+            {
+                data.Columns.Add(c.Name, typeof(object));
+                bulk.ColumnMappings.Add(c.Name, c.Name);
+            }
+            long count = 0;
+            foreach (var row in rows)
+            {
+                data.Rows.Add(columns.Select(c => c.Read(row) ?? DBNull.Value).ToArray());
+                count++;
+                if (data.Rows.Count == BatchRows)
+                {
+                    await bulk.WriteToServerAsync(data, ct);
+                    data.Clear();
+                }
+            }
+            if (data.Rows.Count > 0) await bulk.WriteToServerAsync(data, ct);
+            return count;
+        }
+        finally
+        {
+            if (opened) await connection.CloseAsync();
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using Marketplace.Data;
+using Marketplace.Domain;
+using Marketplace.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Marketplace.Web.Features.Storefront;
+
+/// <summary>Read-only queries behind the public pages: only listed products of active vendors are ever shown.</summary>
+public sealed class StorefrontQueries(MarketplaceDbContext db, RegionDirectory regions)
+{
+    public const int PageSize = 24;
+
+    /// <summary>The one definition of what the public may see.</summary>
+    public IQueryable<Data.Entities.Product> Visible =>
+        db.Products.AsNoTracking().Where(p => p.Status == ProductStatus.Listed && p.Vendor!.Status == VendorStatus.Active);
+
+    public Task<List<CategoryLink>> CategoriesAsync(CancellationToken ct) =>
+        db.Categories.AsNoTracking().OrderBy(c => c.SortOrder).ProjectToLink().ToListAsync(ct);
+
+    public async Task<HomeViewModel> HomeAsync(CancellationToken ct)
+    {
+        var categories = await CategoriesAsync(ct);
+        var latest = await Visible.OrderByDescending(p => p.Id).ProjectToCard().Take(20).ToListAsync(ct);
+        var listed = await Visible.CountAsync(ct);
+        var vendors = await db.Vendors.AsNoTracking().CountAsync(v => v.Status == VendorStatus.Active, ct);
+        return new HomeViewModel(categories, latest, listed, vendors);
+    }
+
+    public async Task<CategoryViewModel?> CategoryAsync(int id, PageRequest paging, CancellationToken ct)
+    {
+        var categories = await CategoriesAsync(ct);
+        var category = categories.FirstOrDefault(c => c.Id == id);
+        if (category is null) return null;
+        var page = await PageAsync(Visible.Where(p => p.CategoryId == id), paging, ct);
+        return new CategoryViewModel(category, categories, page);
+    }
+
+    public async Task<VendorViewModel?> VendorAsync(int id, PageRequest paging, CancellationToken ct)
+    {
+        var vendor = await db.Vendors.AsNoTracking()
+            .Where(v => v.Id == id && v.Status == VendorStatus.Active)
+            .Select(v => new { v.Id, v.Name, v.Kind, v.CountyId, v.FarmerLinkage, v.Introduction, v.ActivatedAt })
+            .FirstOrDefaultAsync(ct);
+        if (vendor is null) return null;
+        var page = await PageAsync(Visible.Where(p => p.VendorId == id), paging, ct);
+        return new VendorViewModel(vendor.Id, vendor.Name, vendor.Kind, regions.PathOf(vendor.CountyId),
+            vendor.FarmerLinkage, vendor.Introduction, vendor.ActivatedAt, page);
+    }
+
+    public async Task<ProductDetailViewModel?> ProductAsync(int id, CancellationToken ct)
+    {
+        var p = await Visible.Where(p => p.Id == id)
+            .Select(p => new
+            {
+                p.Id, p.Name, p.Specification, p.Unit, p.PriceFen, p.Stock, p.MinOrderQuantity, p.Certifications,
+                p.Description, p.SalesCount, p.ListedAt, p.OriginCountyId,
+                Category = new CategoryLink(p.Category!.Id, p.Category.Name, p.Category.NameEn, p.Category.Icon),
+                p.VendorId, VendorName = p.Vendor!.Name, VendorKind = p.Vendor.Kind,
+            })
+            .FirstOrDefaultAsync(ct);
+        if (p is null) return null;
+        var origin = regions.Find(p.OriginCountyId);
+        return new ProductDetailViewModel(p.Id, p.Name, p.Specification, p.Unit, new Money(p.PriceFen), p.Stock, p.MinOrderQuantity,
+            p.Certifications, p.Description, p.SalesCount, p.ListedAt, p.Category, p.VendorId, p.VendorName, p.VendorKind,
+            regions.PathOf(p.OriginCountyId), origin?.IsPovertyRelief ?? false);
+    }
+
+    /// <summary>
+    /// Keyset paging, newest (highest id) first: "after" continues below a cursor, "before" goes back above one.
+    /// Deep pages cost the same as the first; the (filter, Status, Id) indexes serve both directions.
+    /// </summary>
+    public static async Task<ProductPage> PageAsync(IQueryable<Data.Entities.Product> query, PageRequest paging, CancellationToken ct)
+    {
+        var total = await query.CountAsync(ct);
+        List<ProductCard> items;
+        if (paging.Before is { } before)
+        {
+            items = await query.Where(p => p.Id > before).OrderBy(p => p.Id).ProjectToCard().Take(PageSize + 1).ToListAsync(ct);
+            var hasPrevious = items.Count > PageSize;
+            items = items.Take(PageSize).Reverse().ToList();
+            return new ProductPage(items, total,
+                hasPrevious && items.Count > 0 ? items[0].Id : null,
+                items.Count > 0 ? items[^1].Id : null,
+                Math.Max(1, paging.Page), PageSize);
+        }
+
+        var q = paging.After is { } after ? query.Where(p => p.Id < after) : query;
+        items = await q.OrderByDescending(p => p.Id).ProjectToCard().Take(PageSize + 1).ToListAsync(ct);
+        var hasNext = items.Count > PageSize;
+        if (hasNext) items.RemoveAt(PageSize);
+        return new ProductPage(items, total,
+            paging.After is not null && items.Count > 0 ? items[0].Id : null,
+            hasNext ? items[^1].Id : null,
+            Math.Max(1, paging.Page), PageSize);
+    }
+}
+
+/// <summary>Paging parameters from the query string; <see cref="Page"/> is only the number shown to the visitor.</summary>
+public sealed record PageRequest(int? After, int? Before, int Page)
+{
+    public static PageRequest From(int? after, int? before, int? page) =>
+        new(after is > 0 ? after : null, before is > 0 ? before : null, page is > 0 and < 1_000_000 ? page.Value : 1);
+}

@@ -1,0 +1,134 @@
+using System.Globalization;
+using Marketplace.Data;
+using Marketplace.Data.Entities;
+using Marketplace.Web;
+using Marketplace.Web.Features.Storefront;
+using Marketplace.Web.Infrastructure;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Razor;
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    WebRootPath = WebRoot.Locate(),
+});
+
+// Configuration: appsettings.json, appsettings.{Environment}.json, then environment variables (Database__Provider…).
+var config = builder.Configuration;
+var contentRoot = builder.Environment.ContentRootPath;
+var dataFolder = Path.GetFullPath(config["DataFolder"] is { Length: > 0 } folder ? folder : "App_Data", contentRoot);
+var database = DatabaseOptions.Read(key => config[key], Path.Combine(dataFolder, "marketplace.db"));
+builder.Services.AddSingleton(SearchSettings.Read(config, contentRoot));
+
+if (string.Equals(config["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase))
+    builder.Logging.ClearProviders().AddJsonConsole(o => { o.IncludeScopes = true; o.UseUtcTimestamp = true; });
+
+builder.Services.AddMarketplaceData(database);
+builder.Services.AddDataProtection()
+    .SetApplicationName("Marketplace832")
+    .PersistKeysToDbContext<MarketplaceDbContext>();
+
+builder.Services
+    .AddIdentity<AppUser, IdentityRole>(o =>
+    {
+        o.Lockout.MaxFailedAccessAttempts = 5;
+        o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+        o.Lockout.AllowedForNewUsers = true;
+        o.Password.RequiredLength = 8;
+        o.User.RequireUniqueEmail = true;
+        o.SignIn.RequireConfirmedAccount = false;
+    })
+    .AddEntityFrameworkStores<MarketplaceDbContext>()
+    .AddDefaultTokenProviders()
+    .AddClaimsPrincipalFactory<MarketplaceClaimsFactory>();
+builder.Services.ConfigureApplicationCookie(o =>
+{
+    o.LoginPath = "/account/login";
+    o.LogoutPath = "/account/logout";
+    o.AccessDeniedPath = "/account/denied";
+    o.Cookie.Name = "mp.auth";
+    o.Cookie.HttpOnly = true;
+    o.Cookie.SameSite = SameSiteMode.Lax;
+    o.SlidingExpiration = true;
+    o.ExpireTimeSpan = TimeSpan.FromHours(8);
+});
+builder.Services.AddAntiforgery(o =>
+{
+    o.Cookie.Name = "mp.af";
+    o.FormFieldName = "__RequestVerificationToken";
+});
+
+builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
+builder.Services.Configure<RequestLocalizationOptions>(o =>
+{
+    var cultures = new[] { new CultureInfo("zh-CN"), new CultureInfo("en") };
+    o.DefaultRequestCulture = new RequestCulture("zh-CN");
+    o.SupportedCultures = cultures;
+    o.SupportedUICultures = cultures;
+    // A Chinese platform is Chinese unless the visitor chooses English (query string or the switch's cookie).
+    o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()];
+});
+
+builder.Services
+    .AddControllersWithViews(o =>
+    {
+        o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
+        o.Filters.Add<BilingualErrorResultFilter>();
+    })
+    .AddRazorOptions(o => o.ViewLocationExpanders.Add(new FeatureViewLocationExpander()))
+    .AddViewLocalization(LanguageViewLocationExpanderFormat.Suffix)
+    .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(SharedResource)));
+
+builder.Services.AddHealthChecks().AddDbContextCheck<MarketplaceDbContext>("database");
+
+builder.Services.AddSingleton<RegionDirectory>();
+builder.Services.AddScoped<DemoAccounts>();
+builder.Services.AddScoped<StorefrontQueries>();
+
+var app = builder.Build();
+
+if (app.Environment.IsDevelopment())
+    app.UseDeveloperExceptionPage();
+else
+    app.UseExceptionHandler("/error/500");
+app.UseStatusCodePagesWithReExecute("/error/{0}");
+
+app.UseStaticFiles(new StaticFileOptions
+{
+    OnPrepareResponse = ctx => ctx.Context.Response.Headers.CacheControl = "public, max-age=3600",
+});
+app.UseRequestLocalization();
+app.UseRouting();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapHealthChecks("/health", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
+{
+    ResponseWriter = HealthResponse.WriteAsync,
+}).DisableHttpMetrics();
+app.MapControllers();
+
+await app.InitializeDatabaseAsync();
+await app.RunAsync();
+
+/// <summary>Entry point type, public so that functional tests can boot the app with WebApplicationFactory.</summary>
+public partial class Program;
+
+internal static class WebRoot
+{
+    /// <summary>The repository's web/ folder when run from source; the copy beside the binaries otherwise.</summary>
+    public static string Locate()
+    {
+        foreach (var candidate in new[]
+                 {
+                     Path.Combine(Directory.GetCurrentDirectory(), "..", "..", "web"),
+                     Path.Combine(Directory.GetCurrentDirectory(), "web"),
+                     Path.Combine(AppContext.BaseDirectory, "web"),
+                 })
+            if (File.Exists(Path.Combine(candidate, "css", "site.css"))) return Path.GetFullPath(candidate);
+        return Path.Combine(AppContext.BaseDirectory, "web");
+    }
+}
