@@ -23,7 +23,7 @@ public readonly record struct Money(long Fen) : IComparable<Money>
         if (parts.Length > 2 || parts[0].Length == 0 || parts[0].Length > 15) return false;
         if (!parts[0].All(char.IsAsciiDigit)) return false;
         var frac = parts.Length == 2 ? parts[1] : "";
-        if (frac.Length > 2 || !frac.All(char.IsAsciiDigit)) return false;
+        if ((parts.Length == 2 && frac.Length == 0) || frac.Length > 2 || !frac.All(char.IsAsciiDigit)) return false;
         var fen = long.Parse(parts[0], CultureInfo.InvariantCulture) * 100
                   + (frac.Length == 0 ? 0 : int.Parse(frac.PadRight(2, '0'), CultureInfo.InvariantCulture));
         money = new Money(negative ? -fen : fen);
