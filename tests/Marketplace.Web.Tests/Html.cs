@@ -1,0 +1,34 @@
+using System.Net;
+using AngleSharp.Html.Dom;
+using AngleSharp.Html.Parser;
+
+namespace Marketplace.Web.Tests;
+
+/// <summary>Small helpers for driving the app as a browser would: read pages, post forms with their anti-forgery token.</summary>
+public static class Html
+{
+    private static readonly HtmlParser Parser = new();
+
+    public static async Task<IHtmlDocument> GetPageAsync(this HttpClient client, string url, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        var response = await client.GetAsync(url);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(expected == response.StatusCode, $"GET {url}: expected {(int)expected}, got {(int)response.StatusCode}\n{body[..Math.Min(body.Length, 2000)]}");
+        return Parser.ParseDocument(body);
+    }
+
+    public static IHtmlDocument Parse(string html) => Parser.ParseDocument(html);
+
+    /// <summary>Fetches the page holding the form, then posts the given fields with that page's anti-forgery token.</summary>
+    public static async Task<HttpResponseMessage> PostFormAsync(this HttpClient client, string pageUrl, string action, IDictionary<string, string> fields)
+    {
+        var page = await client.GetPageAsync(pageUrl);
+        var token = page.QuerySelectorAll("input[name=__RequestVerificationToken]").OfType<IHtmlInputElement>().FirstOrDefault()?.Value;
+        Assert.False(string.IsNullOrEmpty(token), $"No anti-forgery token on {pageUrl}");
+        var form = new Dictionary<string, string>(fields) { ["__RequestVerificationToken"] = token! };
+        return await client.PostAsync(action, new FormUrlEncodedContent(form));
+    }
+
+    public static async Task<HttpResponseMessage> LoginAsync(this HttpClient client, string user, string password) =>
+        await client.PostFormAsync("/account/login", "/account/login", new Dictionary<string, string> { ["UserName"] = user, ["Password"] = password });
+}

@@ -1,0 +1,110 @@
+using System.Net;
+using System.Text.Json;
+using Marketplace.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using YamlDotNet.RepresentationModel;
+
+namespace Marketplace.Web.Tests;
+
+public class OperationsTests(MarketplaceAppFactory app) : IClassFixture<MarketplaceAppFactory>
+{
+    [Fact]
+    public async Task Health_reports_the_database_as_healthy()
+    {
+        var response = await app.CreateClient().GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("Healthy", json.RootElement.GetProperty("status").GetString());
+        Assert.Equal("Healthy", json.RootElement.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Data_protection_keys_live_in_the_database_so_any_node_can_read_any_cookie()
+    {
+        var client = app.CreateBrowser();
+        await client.LoginAsync("admin", Infrastructure.DemoAccounts.Password);
+        using var scope = app.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<MarketplaceDbContext>();
+        Assert.True(await db.DataProtectionKeys.AnyAsync());
+    }
+
+    [Fact]
+    public void The_database_is_a_file_in_the_configured_data_folder()
+    {
+        Assert.True(File.Exists(Path.Combine(app.DataFolder, "marketplace.db")));
+    }
+}
+
+public class ConfigurationFailureTests
+{
+    private sealed class BadProviderFactory(string key, string value) : MarketplaceAppFactory
+    {
+        protected override IDictionary<string, string?> Settings
+        {
+            get
+            {
+                var s = base.Settings;
+                s[key] = value;
+                return s;
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("Database:Provider", "Oracle", "Sqlite")]
+    [InlineData("Search:Provider", "Solr", "Lucene")]
+    public void An_unknown_provider_stops_the_app_at_start_with_a_clear_message(string key, string value, string hint)
+    {
+        using var factory = new BadProviderFactory(key, value);
+        var ex = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        var message = ex is AggregateException agg ? string.Join(" ", agg.Flatten().InnerExceptions.Select(e => e.Message)) : ex.Message;
+        Assert.Contains($"'{value}'", message);
+        Assert.Contains(hint, message);
+        Assert.Contains("不受支持", message);
+    }
+}
+
+public class DockerComposeTests
+{
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Marketplace.sln"))) return dir.FullName;
+        throw new InvalidOperationException("Marketplace.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    [Fact]
+    public void Compose_runs_the_app_against_SqlServer_and_Elasticsearch()
+    {
+        var yaml = new YamlStream();
+        yaml.Load(new StringReader(File.ReadAllText(Path.Combine(RepoRoot(), "docker-compose.yml"))));
+        var root = (YamlMappingNode)yaml.Documents[0].RootNode;
+        var services = (YamlMappingNode)root["services"];
+        var names = services.Children.Keys.Select(k => k.ToString()).ToList();
+        Assert.Contains("app", names);
+        Assert.Contains("sqlserver", names);
+        Assert.Contains("elasticsearch", names);
+
+        var app = (YamlMappingNode)services["app"];
+        var env = ((YamlMappingNode)app["environment"]).Children.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value.ToString());
+        Assert.Equal("SqlServer", env["Database__Provider"]);
+        Assert.Equal("Elasticsearch", env["Search__Provider"]);
+        Assert.Contains("Server=sqlserver", env["Database__ConnectionString"]);
+        Assert.Equal("elasticsearch", new Uri(env["Search__Elasticsearch__Url"]).Host);
+
+        // The connection string's password is the one the SQL Server container is started with.
+        var sql = (YamlMappingNode)services["sqlserver"];
+        var sqlEnv = ((YamlMappingNode)sql["environment"]).Children.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value.ToString());
+        Assert.Contains("Password=" + sqlEnv["MSSQL_SA_PASSWORD"], env["Database__ConnectionString"]);
+
+        var dependsOn = app["depends_on"] switch
+        {
+            YamlMappingNode m => m.Children.Keys.Select(k => k.ToString()).ToList(),
+            YamlSequenceNode s => s.Children.Select(k => k.ToString()).ToList(),
+            _ => [],
+        };
+        Assert.Contains("sqlserver", dependsOn);
+        Assert.Contains("elasticsearch", dependsOn);
+    }
+}
