@@ -175,11 +175,17 @@ public sealed class DemoDataGenerator(IReadOnlyList<Region> regions, DemoDataOpt
             var vendor = sellers[f.Random.Int(0, sellers.Count - 1)];
             var category = specialities[vendor.Id][f.Random.Int(0, 1)];
             var line = f.PickRandom(category.Lines);
-            var packing = f.PickRandom(line.Packings);
+            // Packings are listed small to large; each takes its slice of the line's price band, and the selling
+            // unit is the packing's container (5kg/袋 sells per 袋).
+            var packIndex = f.Random.Int(0, line.Packings.Length - 1);
+            var packing = line.Packings[packIndex];
+            var unit = packing[(packing.IndexOf('/') + 1)..];
+            var bandWidth = (line.MaxFen - line.MinFen) / line.Packings.Length;
+            var minFen = line.MinFen + bandWidth * packIndex;
             var county = _byId[vendor.CountyId];
             var qualifier = f.PickRandom(CategoryCatalog.Qualifiers);
             // Prices end in 0 or 9 jiao, as shops price them.
-            var price = f.Random.Long(line.MinFen / 10, line.MaxFen / 10) * 10 + (f.Random.Bool(0.4f) ? -10 : 0);
+            var price = f.Random.Long(minFen / 10, (minFen + bandWidth) / 10) * 10 + (f.Random.Bool(0.4f) ? -10 : 0);
             var status = vendor.Status == VendorStatus.Suspended
                 ? ProductStatus.OffShelf
                 : f.Random.WeightedRandom([ProductStatus.Listed, ProductStatus.PendingReview, ProductStatus.Draft, ProductStatus.OffShelf, ProductStatus.Rejected],
@@ -198,7 +204,7 @@ public sealed class DemoDataGenerator(IReadOnlyList<Region> regions, DemoDataOpt
                 OriginCountyId = county.Id,
                 Name = $"{ShortName(county.Name)}{qualifier}{line.Base} {packing}",
                 Specification = packing,
-                Unit = line.Unit,
+                Unit = unit,
                 PriceFen = Math.Max(price, 100),
                 Stock = f.Random.Bool(0.05f) ? f.Random.Int(0, 9) : f.Random.Int(20, 3000),
                 MinOrderQuantity = f.Random.WeightedRandom([1, 2, 5, 10], [0.7f, 0.1f, 0.1f, 0.1f]),

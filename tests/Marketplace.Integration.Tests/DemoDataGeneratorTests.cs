@@ -97,3 +97,22 @@ public class VisibilityInvariantTests
         Assert.All(data.Products.Where(p => p.Status == ProductStatus.Listed), p => Assert.Contains(p.VendorId, active));
     }
 }
+
+public class ProductRealismTests
+{
+    [Fact]
+    public void Unit_matches_the_packing_and_bigger_packs_cost_more()
+    {
+        var data = new DemoDataGenerator(ReferenceData.LoadRegions(), new DemoDataOptions { Products = 5_000 }).Generate();
+        var products = data.Products.ToList();
+        Assert.All(products, p => Assert.EndsWith("/" + p.Unit, p.Specification));
+        // Within one product line, the average price rises with the pack size.
+        foreach (var line in CategoryCatalog.All.SelectMany(c => c.Lines).Take(20))
+        {
+            var averages = line.Packings
+                .Select(pack => products.Where(p => p.Name.Contains(line.Base) && p.Specification == pack).Select(p => (double)p.PriceFen).DefaultIfEmpty(double.NaN).Average())
+                .Where(a => !double.IsNaN(a)).ToList();
+            for (var i = 1; i < averages.Count; i++) Assert.True(averages[i] > averages[i - 1], line.Base);
+        }
+    }
+}
