@@ -22,6 +22,9 @@ public static class Program
               (only into a database without vendors). Vendors and units scale with --products unless given.
               Default: 5000 products, 200 vendors, 300 units, seed 832 (the demo the web app seeds).
 
+          load     [--url http://127.0.0.1:5080] [--paths /,/categories/1,…] [--seconds 10] [--concurrency 8]
+              Bounded load against a running app on loopback; prints p50/p95/p99 per path.
+
         Defaults: --provider Sqlite --db App_Data/marketplace.db
         """;
 
@@ -39,10 +42,11 @@ public static class Program
             {
                 "migrate" => await MigrateAsync(options),
                 "seed" => await SeedAsync(options),
+                "load" => await LoadCommand.RunAsync(options),
                 _ => Fail($"Unknown command '{args[0]}'.\n\n{Usage}"),
             };
         }
-        catch (ArgumentException ex)
+        catch (Exception ex) when (ex is ArgumentException or FormatException)
         {
             return Fail(ex.Message + "\n\n" + Usage);
         }

@@ -87,6 +87,7 @@ builder.Services
 
 builder.Services.AddHealthChecks().AddDbContextCheck<MarketplaceDbContext>("database");
 
+builder.Services.AddMemoryCache();
 builder.Services.AddSingleton<RegionDirectory>();
 builder.Services.AddScoped<DemoAccounts>();
 builder.Services.AddScoped<StorefrontQueries>();

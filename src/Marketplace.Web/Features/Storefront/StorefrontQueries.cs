@@ -2,13 +2,27 @@ using Marketplace.Data;
 using Marketplace.Domain;
 using Marketplace.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace Marketplace.Web.Features.Storefront;
 
 /// <summary>Read-only queries behind the public pages: only listed products of active vendors are ever shown.</summary>
-public sealed class StorefrontQueries(MarketplaceDbContext db, RegionDirectory regions)
+public sealed class StorefrontQueries(MarketplaceDbContext db, RegionDirectory regions, IMemoryCache cache)
 {
     public const int PageSize = 24;
+
+    /// <summary>
+    /// Aggregates on public pages (totals, category list) may be this old: the pages themselves are publicly
+    /// cacheable for as long, and counting a million rows per request is what made the 1M-product home page slow.
+    /// </summary>
+    public static readonly TimeSpan AggregateAge = TimeSpan.FromSeconds(60);
+
+    private Task<T> CachedAsync<T>(string key, Func<Task<T>> load) =>
+        cache.GetOrCreateAsync(key, entry =>
+        {
+            entry.AbsoluteExpirationRelativeToNow = AggregateAge;
+            return load();
+        })!;
 
     /// <summary>
     /// What the public may see: listed products. Invariant kept by the writers: a product is Listed only while its
@@ -23,14 +37,14 @@ public sealed class StorefrontQueries(MarketplaceDbContext db, RegionDirectory r
         q.Where(p => p.Vendor!.Status == VendorStatus.Active);
 
     public Task<List<CategoryLink>> CategoriesAsync(CancellationToken ct) =>
-        db.Categories.AsNoTracking().OrderBy(c => c.SortOrder).ProjectToLink().ToListAsync(ct);
+        CachedAsync("storefront:categories", () => db.Categories.AsNoTracking().OrderBy(c => c.SortOrder).ProjectToLink().ToListAsync(ct));
 
     public async Task<HomeViewModel> HomeAsync(CancellationToken ct)
     {
         var categories = await CategoriesAsync(ct);
         var latest = await FromActiveVendors(Visible).OrderByDescending(p => p.Id).ProjectToCard().Take(20).ToListAsync(ct);
-        var listed = await Visible.CountAsync(ct);
-        var vendors = await db.Vendors.AsNoTracking().CountAsync(v => v.Status == VendorStatus.Active, ct);
+        var (listed, vendors) = await CachedAsync("storefront:home-totals", async () =>
+            (await Visible.CountAsync(ct), await db.Vendors.AsNoTracking().CountAsync(v => v.Status == VendorStatus.Active, ct)));
         return new HomeViewModel(categories, latest, listed, vendors);
     }
 
@@ -39,7 +53,9 @@ public sealed class StorefrontQueries(MarketplaceDbContext db, RegionDirectory r
         var categories = await CategoriesAsync(ct);
         var category = categories.FirstOrDefault(c => c.Id == id);
         if (category is null) return null;
-        var page = await PageAsync(Visible.Where(p => p.CategoryId == id), paging, ct);
+        var inCategory = Visible.Where(p => p.CategoryId == id);
+        var total = await CachedAsync($"storefront:category-total:{id}", () => inCategory.CountAsync(ct));
+        var page = await PageAsync(inCategory, paging, ct, total);
         return new CategoryViewModel(category, categories, page);
     }
 
@@ -77,9 +93,9 @@ public sealed class StorefrontQueries(MarketplaceDbContext db, RegionDirectory r
     /// Keyset paging, newest (highest id) first: "after" continues below a cursor, "before" goes back above one.
     /// Deep pages cost the same as the first; the (filter, Status, Id) indexes serve both directions.
     /// </summary>
-    public static async Task<ProductPage> PageAsync(IQueryable<Data.Entities.Product> query, PageRequest paging, CancellationToken ct)
+    public static async Task<ProductPage> PageAsync(IQueryable<Data.Entities.Product> query, PageRequest paging, CancellationToken ct, int? knownTotal = null)
     {
-        var total = await query.CountAsync(ct);
+        var total = knownTotal ?? await query.CountAsync(ct);
         query = FromActiveVendors(query);
         List<ProductCard> items;
         if (paging.Before is { } before)
