@@ -18,6 +18,27 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
     public DbSet<Category> Categories => Set<Category>();
     public DbSet<Product> Products => Set<Product>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<VendorAdmissionEvent> VendorAdmissionEvents => Set<VendorAdmissionEvent>();
+    public DbSet<ProductStatusEvent> ProductStatusEvents => Set<ProductStatusEvent>();
+    public DbSet<ProductPhoto> ProductPhotos => Set<ProductPhoto>();
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        BumpVersions();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        BumpVersions();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    private void BumpVersions()
+    {
+        foreach (var entry in ChangeTracker.Entries<Product>())
+            if (entry.State == EntityState.Modified) entry.Entity.Version++;
+    }
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -79,12 +100,42 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
             e.HasIndex(x => new { x.CategoryId, x.Status, x.Id });
             e.HasIndex(x => new { x.VendorId, x.Status, x.Id });
             e.HasIndex(x => x.OriginCountyId);
+            e.Property(x => x.RejectionReason).HasMaxLength(500);
+            e.Property(x => x.CoverPhotoKey).HasMaxLength(64).IsUnicode(false);
+            e.Property(x => x.Version).IsConcurrencyToken();
+            e.HasMany(x => x.Photos).WithOne().HasForeignKey(x => x.ProductId).OnDelete(DeleteBehavior.Cascade);
             e.ToTable(t =>
             {
                 t.HasCheckConstraint("CK_Products_PriceFen", "\"PriceFen\" >= 0");
                 t.HasCheckConstraint("CK_Products_Stock", "\"Stock\" >= 0");
                 t.HasCheckConstraint("CK_Products_MinOrderQuantity", "\"MinOrderQuantity\" >= 1");
             });
+        });
+
+        builder.Entity<VendorAdmissionEvent>(e =>
+        {
+            e.Property(x => x.ActorUserId).HasMaxLength(450);
+            e.Property(x => x.ActorName).HasMaxLength(100);
+            e.Property(x => x.ActorRole).HasMaxLength(32);
+            e.Property(x => x.Reason).HasMaxLength(500);
+            e.HasOne<Vendor>().WithMany().HasForeignKey(x => x.VendorId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(x => new { x.VendorId, x.Id });
+        });
+
+        builder.Entity<ProductStatusEvent>(e =>
+        {
+            e.Property(x => x.ActorUserId).HasMaxLength(450);
+            e.Property(x => x.ActorName).HasMaxLength(100);
+            e.Property(x => x.Reason).HasMaxLength(500);
+            e.HasOne<Product>().WithMany().HasForeignKey(x => x.ProductId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(x => new { x.ProductId, x.Id });
+        });
+
+        builder.Entity<ProductPhoto>(e =>
+        {
+            e.Property(x => x.StorageKey).HasMaxLength(64).IsUnicode(false);
+            e.HasIndex(x => x.StorageKey).IsUnique();
+            e.HasIndex(x => new { x.ProductId, x.SortOrder });
         });
 
         builder.Entity<AppUser>(e =>

@@ -80,6 +80,7 @@ builder.Services
     {
         o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
         o.Filters.Add<BilingualErrorResultFilter>();
+        o.Filters.Add<DomainExceptionFilter>();
     })
     .AddRazorOptions(o => o.ViewLocationExpanders.Add(new FeatureViewLocationExpander()))
     .AddViewLocalization(LanguageViewLocationExpanderFormat.Suffix)
@@ -91,6 +92,13 @@ builder.Services.AddMemoryCache();
 builder.Services.AddSingleton<RegionDirectory>();
 builder.Services.AddScoped<DemoAccounts>();
 builder.Services.AddScoped<StorefrontQueries>();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(new Marketplace.Web.Infrastructure.Images.ImageLimits());
+builder.Services.AddSingleton<Marketplace.Web.Infrastructure.Images.ProductImageProcessor>();
+builder.Services.AddSingleton<Marketplace.Web.Infrastructure.Images.IImageStore>(
+    new Marketplace.Web.Infrastructure.Images.LocalFolderImageStore(Path.Combine(dataFolder, "images")));
+builder.Services.AddScoped<Marketplace.Web.Features.Admission.AdmissionService>();
+builder.Services.AddScoped<Marketplace.Web.Features.Catalog.CatalogService>();
 
 var app = builder.Build();
 

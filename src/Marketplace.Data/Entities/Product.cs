@@ -25,4 +25,11 @@ public class Product
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
     public DateTime? ListedAt { get; set; }
+    /// <summary>The reviewer's reason when the product was last rejected.</summary>
+    public string? RejectionReason { get; set; }
+    /// <summary>Storage key of the first photo, kept here so listings need no join to show a thumbnail.</summary>
+    public string? CoverPhotoKey { get; set; }
+    public List<ProductPhoto> Photos { get; set; } = [];
+    /// <summary>Optimistic concurrency token: bumped by every save, so two concurrent writers cannot both win.</summary>
+    public int Version { get; set; }
 }

@@ -35,4 +35,46 @@ public static class DisplayText
         Roles.PlatformAdmin => l["Platform admin"],
         _ => role,
     };
+
+    public static string VendorStatus(IStringLocalizer l, VendorStatus status) => status switch
+    {
+        Domain.VendorStatus.Submitted => l["Submitted"],
+        Domain.VendorStatus.CountyRecommended => l["Recommended by county"],
+        Domain.VendorStatus.Active => l["Active"],
+        Domain.VendorStatus.Rejected => l["Rejected"],
+        Domain.VendorStatus.Suspended => l["Suspended"],
+        _ => status.ToString(),
+    };
+
+    public static string AdmissionAction(IStringLocalizer l, AdmissionAction action) => action switch
+    {
+        Domain.AdmissionAction.Submit => l["Applied"],
+        Domain.AdmissionAction.Recommend => l["Recommend"],
+        Domain.AdmissionAction.RejectByCounty => l["Reject (county)"],
+        Domain.AdmissionAction.Approve => l["Approve"],
+        Domain.AdmissionAction.RejectByPlatform => l["Reject (platform)"],
+        Domain.AdmissionAction.Suspend => l["Suspend"],
+        Domain.AdmissionAction.Reinstate => l["Reinstate"],
+        _ => action.ToString(),
+    };
+
+    public static string ProductStatus(IStringLocalizer l, ProductStatus status) => status switch
+    {
+        Domain.ProductStatus.Draft => l["Draft"],
+        Domain.ProductStatus.PendingReview => l["Pending review"],
+        Domain.ProductStatus.Listed => l["Listed"],
+        Domain.ProductStatus.Rejected => l["Rejected"],
+        Domain.ProductStatus.OffShelf => l["Off shelf"],
+        _ => status.ToString(),
+    };
+
+    public static string ProductAction(IStringLocalizer l, ProductAction action) => action switch
+    {
+        Domain.ProductAction.SubmitForReview => l["Submit for review"],
+        Domain.ProductAction.TakeOffShelf => l["Take off shelf"],
+        Domain.ProductAction.PutOnShelf => l["Put back on shelf"],
+        Domain.ProductAction.Approve => l["Approve"],
+        Domain.ProductAction.Reject => l["Reject"],
+        _ => action.ToString(),
+    };
 }

@@ -23,6 +23,11 @@ public sealed class RegionDirectory(IServiceScopeFactory scopes)
 
     public Entry? Find(int id) => _entries.Value.GetValueOrDefault(id);
 
+    /// <summary>Poverty-relief county codes, ordered by code (province, then city).</summary>
+    public IReadOnlyList<int> PovertyReliefCounties() => _entries.Value.Values.Where(e => e.IsPovertyRelief).Select(e => e.Id).Order().ToList();
+
+    public bool IsPovertyReliefCounty(int id) => Find(id) is { IsPovertyRelief: true };
+
     public string NameOf(int id) => Find(id)?.Name ?? RegionCode.Format(id);
 
     /// <summary>"贵州省 · 黔南布依族苗族自治州 · 都匀市"; placeholder levels such as 市辖区 are left out.</summary>

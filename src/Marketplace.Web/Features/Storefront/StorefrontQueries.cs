@@ -80,13 +80,14 @@ public sealed class StorefrontQueries(MarketplaceDbContext db, RegionDirectory r
                 p.Description, p.SalesCount, p.ListedAt, p.OriginCountyId,
                 Category = new CategoryLink(p.Category!.Id, p.Category.Name, p.Category.NameEn, p.Category.Icon),
                 p.VendorId, VendorName = p.Vendor!.Name, VendorKind = p.Vendor.Kind,
+                Photos = p.Photos.OrderBy(x => x.SortOrder).Select(x => x.StorageKey).ToList(),
             })
             .FirstOrDefaultAsync(ct);
         if (p is null) return null;
         var origin = regions.Find(p.OriginCountyId);
         return new ProductDetailViewModel(p.Id, p.Name, p.Specification, p.Unit, new Money(p.PriceFen), p.Stock, p.MinOrderQuantity,
             p.Certifications, p.Description, p.SalesCount, p.ListedAt, p.Category, p.VendorId, p.VendorName, p.VendorKind,
-            regions.PathOf(p.OriginCountyId), origin?.IsPovertyRelief ?? false);
+            regions.PathOf(p.OriginCountyId), origin?.IsPovertyRelief ?? false, p.Photos);
     }
 
     /// <summary>

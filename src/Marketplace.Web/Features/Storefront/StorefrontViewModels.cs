@@ -4,7 +4,7 @@ namespace Marketplace.Web.Features.Storefront;
 
 public sealed record ProductCard(
     int Id, string Name, string Specification, string Unit, long PriceFen, int CategoryId, string CategoryIcon,
-    int VendorId, string VendorName, int OriginCountyId, string OriginCountyName, Certification Certifications, int SalesCount)
+    int VendorId, string VendorName, int OriginCountyId, string OriginCountyName, Certification Certifications, int SalesCount, string? CoverPhotoKey)
 {
     public Money Price => new(PriceFen);
 }
@@ -28,4 +28,5 @@ public sealed record VendorViewModel(
 public sealed record ProductDetailViewModel(
     int Id, string Name, string Specification, string Unit, Money Price, int Stock, int MinOrderQuantity,
     Certification Certifications, string Description, int SalesCount, DateTime? ListedAt,
-    CategoryLink Category, int VendorId, string VendorName, VendorKind VendorKind, string OriginPath, bool OriginIsPovertyRelief);
+    CategoryLink Category, int VendorId, string VendorName, VendorKind VendorKind, string OriginPath, bool OriginIsPovertyRelief,
+    IReadOnlyList<string> PhotoKeys);
