@@ -63,11 +63,14 @@ public sealed class ProductImageProcessor(ImageLimits limits)
 
         try
         {
+            // Integrity: decode every pixel once, streaming (little memory), failing on truncation instead of
+            // padding the picture with grey. Thumbnail's shrink-on-load below would not read the whole file.
+            using (var whole = Image.NewFromBuffer(data, access: Enums.Access.Sequential, failOn: Enums.FailOn.Truncated))
+                _ = whole.Avg();
+
             var renditions = new Dictionary<ImageSize, byte[]>();
-            // Thumbnail shrinks on load and applies the EXIF orientation; failOn makes a truncated file an error
-            // instead of a picture padded with grey.
-            using var detail = Image.ThumbnailBuffer(data, (int)ImageSize.Detail, height: (int)ImageSize.Detail,
-                size: Enums.Size.Down, failOn: Enums.FailOn.Truncated);
+            // Thumbnail shrinks on load and applies the EXIF orientation.
+            using var detail = Image.ThumbnailBuffer(data, (int)ImageSize.Detail, height: (int)ImageSize.Detail, size: Enums.Size.Down);
             using var srgb = detail.Interpretation == Enums.Interpretation.Srgb ? detail.Copy() : detail.Colourspace(Enums.Interpretation.Srgb);
             var detailBytes = srgb.WebpsaveBuffer(q: 82, keep: Enums.ForeignKeep.None);
             renditions[ImageSize.Detail] = detailBytes;
