@@ -29,6 +29,22 @@ public static class Html
         return await client.PostAsync(action, new FormUrlEncodedContent(form));
     }
 
+    public static async Task<string> TokenFromAsync(this HttpClient client, string pageUrl)
+    {
+        var page = await client.GetPageAsync(pageUrl);
+        var token = page.QuerySelectorAll("input[name=__RequestVerificationToken]").OfType<IHtmlInputElement>().FirstOrDefault()?.Value;
+        Assert.False(string.IsNullOrEmpty(token), $"No anti-forgery token on {pageUrl}");
+        return token!;
+    }
+
+    /// <summary>Posts files as multipart/form-data with the anti-forgery token of the page holding the form.</summary>
+    public static async Task<HttpResponseMessage> PostFilesAsync(this HttpClient client, string pageUrl, string action, string field, params (string Name, byte[] Data)[] files)
+    {
+        var content = new MultipartFormDataContent { { new StringContent(await client.TokenFromAsync(pageUrl)), "__RequestVerificationToken" } };
+        foreach (var (name, data) in files) content.Add(new ByteArrayContent(data), field, name);
+        return await client.PostAsync(action, content);
+    }
+
     public static async Task<HttpResponseMessage> LoginAsync(this HttpClient client, string user, string password) =>
         await client.PostFormAsync("/account/login", "/account/login", new Dictionary<string, string> { ["UserName"] = user, ["Password"] = password });
 }
