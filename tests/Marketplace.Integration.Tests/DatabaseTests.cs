@@ -59,11 +59,8 @@ public class DatabaseTests
     public async Task Bulk_loaded_rows_read_back_through_EF_exactly_as_generated()
     {
         using var temp = new TempSqlite();
-        await using var db = temp.NewContext();
-        var init = new DatabaseInitializer(db);
-        await init.MigrateAsync();
-        await init.SeedReferenceDataAsync();
-        var regions = await db.Regions.AsNoTracking().ToListAsync();
+        var (db, regions) = await temp.MigratedWithReferenceDataAsync();
+        await using var _ = db;
         var data = new DemoDataGenerator(regions, new DemoDataOptions { Products = 1_000 }).Generate();
         var loader = BulkLoader.For(db);
         await loader.InsertAsync(data.Vendors);
@@ -89,11 +86,8 @@ public class DatabaseTests
     public async Task A_failed_bulk_load_leaves_no_partial_batch()
     {
         using var temp = new TempSqlite();
-        await using var db = temp.NewContext();
-        var init = new DatabaseInitializer(db);
-        await init.MigrateAsync();
-        await init.SeedReferenceDataAsync();
-        var regions = await db.Regions.AsNoTracking().ToListAsync();
+        var (db, regions) = await temp.MigratedWithReferenceDataAsync();
+        await using var _ = db;
         var data = new DemoDataGenerator(regions, new DemoDataOptions { Products = 100 }).Generate();
         await BulkLoader.For(db).InsertAsync(data.Vendors);
         await BulkLoader.For(db).InsertAsync(data.BudgetUnits);

@@ -9,21 +9,8 @@ namespace Marketplace.Web.Tests;
 
 public class CatalogHttpTests(MarketplaceAppFactory app) : IClassFixture<MarketplaceAppFactory>
 {
-    private async Task<T> Db<T>(Func<MarketplaceDbContext, Task<T>> query)
-    {
-        using var scope = app.Services.CreateScope();
-        return await query(scope.ServiceProvider.GetRequiredService<MarketplaceDbContext>());
-    }
-
-    private async Task<HttpClient> SignedInAsync(string user)
-    {
-        var client = app.CreateBrowser();
-        Assert.Equal(HttpStatusCode.Redirect, (await client.LoginAsync(user, DemoAccounts.Password)).StatusCode);
-        return client;
-    }
-
     private async Task<(int VendorId, int County)> DemoVendorAsync() =>
-        await Db(db => db.Users.Where(u => u.UserName == "vendor")
+        await app.Db(db => db.Users.Where(u => u.UserName == "vendor")
             .Select(u => new ValueTuple<int, int>(u.VendorId!.Value, u.Vendor!.CountyId)).FirstAsync());
 
     private static Dictionary<string, string> ProductForm(int county, string name = "高山明前绿茶 250g/盒", string price = "88.00", int stock = 100) => new()
@@ -46,17 +33,17 @@ public class CatalogHttpTests(MarketplaceAppFactory app) : IClassFixture<Marketp
     private static Task<HttpResponseMessage> ReviewAsync(HttpClient admin, int id, string command, string reason = "") =>
         admin.PostFormAsync("/admin/products", $"/admin/products/{id}/{command}", new Dictionary<string, string> { ["reason"] = reason });
 
-    private Task<ProductStatus> StatusOf(int id) => Db(db => db.Products.Where(p => p.Id == id).Select(p => p.Status).FirstAsync());
+    private Task<ProductStatus> StatusOf(int id) => app.Db(db => db.Products.Where(p => p.Id == id).Select(p => p.Status).FirstAsync());
 
     [Fact]
     public async Task A_product_goes_from_draft_through_review_to_the_storefront_and_back_to_review_on_a_price_change()
     {
         var (_, county) = await DemoVendorAsync();
-        var vendor = await SignedInAsync("vendor");
-        var admin = await SignedInAsync("admin");
+        var vendor = await app.SignedInAsync("vendor");
+        var admin = await app.SignedInAsync("admin");
         var id = await CreateAsync(vendor, county);
         Assert.Equal(ProductStatus.Draft, await StatusOf(id));
-        Assert.Equal(8_800, await Db(db => db.Products.Where(p => p.Id == id).Select(p => p.PriceFen).FirstAsync()));
+        Assert.Equal(8_800, await app.Db(db => db.Products.Where(p => p.Id == id).Select(p => p.PriceFen).FirstAsync()));
         await app.CreateClient().GetPageAsync($"/products/{id}", HttpStatusCode.NotFound);
 
         Assert.Equal(HttpStatusCode.Redirect, (await VendorActAsync(vendor, id, "SubmitForReview")).StatusCode);
@@ -92,7 +79,7 @@ public class CatalogHttpTests(MarketplaceAppFactory app) : IClassFixture<Marketp
         var rejected = await ReviewAsync(admin, id, "Reject", "价格明显高于同类商品");
         Assert.Equal(HttpStatusCode.Redirect, rejected.StatusCode);
         Assert.Contains("价格明显高于同类商品", (await vendor.GetPageAsync($"/vendor/products/{id}")).QuerySelector(".notice")!.TextContent);
-        var history = await Db(db => db.ProductStatusEvents.Where(e => e.ProductId == id).OrderBy(e => e.Id).Select(e => e.Action).ToListAsync());
+        var history = await app.Db(db => db.ProductStatusEvents.Where(e => e.ProductId == id).OrderBy(e => e.Id).Select(e => e.Action).ToListAsync());
         Assert.Equal([ProductAction.SubmitForReview, ProductAction.Approve, ProductAction.EditedReviewedContent, ProductAction.Reject], history);
     }
 
@@ -100,8 +87,8 @@ public class CatalogHttpTests(MarketplaceAppFactory app) : IClassFixture<Marketp
     public async Task Off_shelf_and_back_on_shelf_by_the_vendor()
     {
         var (vendorId, _) = await DemoVendorAsync();
-        var id = await Db(db => db.Products.Where(p => p.VendorId == vendorId && p.Status == ProductStatus.Listed).Select(p => p.Id).FirstAsync());
-        var vendor = await SignedInAsync("vendor");
+        var id = await app.Db(db => db.Products.Where(p => p.VendorId == vendorId && p.Status == ProductStatus.Listed).Select(p => p.Id).FirstAsync());
+        var vendor = await app.SignedInAsync("vendor");
         Assert.Equal(HttpStatusCode.Redirect, (await VendorActAsync(vendor, id, "TakeOffShelf")).StatusCode);
         await app.CreateClient().GetPageAsync($"/products/{id}", HttpStatusCode.NotFound);
         Assert.Equal(HttpStatusCode.Redirect, (await VendorActAsync(vendor, id, "PutOnShelf")).StatusCode);
@@ -114,9 +101,9 @@ public class CatalogHttpTests(MarketplaceAppFactory app) : IClassFixture<Marketp
     public async Task A_vendor_cannot_see_or_change_another_vendors_products()
     {
         var (vendorId, county) = await DemoVendorAsync();
-        var foreign = await Db(db => db.Products.Where(p => p.VendorId != vendorId && p.Status == ProductStatus.Listed)
+        var foreign = await app.Db(db => db.Products.Where(p => p.VendorId != vendorId && p.Status == ProductStatus.Listed)
             .Select(p => new { p.Id, p.Name, p.PriceFen, p.Stock, p.Version }).FirstAsync());
-        var vendor = await SignedInAsync("vendor");
+        var vendor = await app.SignedInAsync("vendor");
 
         await vendor.GetPageAsync($"/vendor/products/{foreign.Id}", HttpStatusCode.NotFound);
         Assert.DoesNotContain((await vendor.GetPageAsync("/vendor/products?status=Listed")).QuerySelectorAll("tr[data-id]"), tr => tr.GetAttribute("data-id") == foreign.Id.ToString());
@@ -132,7 +119,7 @@ public class CatalogHttpTests(MarketplaceAppFactory app) : IClassFixture<Marketp
         var files = new MultipartFormDataContent { { new StringContent(token), "__RequestVerificationToken" }, { new ByteArrayContent(TestImages.Jpeg()), "photos", "a.jpg" } };
         Assert.Equal(HttpStatusCode.NotFound, (await vendor.PostAsync($"/vendor/products/{foreign.Id}/photos", files)).StatusCode);
 
-        var after = await Db(db => db.Products.Where(p => p.Id == foreign.Id).Select(p => new { p.Id, p.Name, p.PriceFen, p.Stock, p.Version }).FirstAsync());
+        var after = await app.Db(db => db.Products.Where(p => p.Id == foreign.Id).Select(p => new { p.Id, p.Name, p.PriceFen, p.Stock, p.Version }).FirstAsync());
         Assert.Equal(foreign, after);
         Assert.Equal(ProductStatus.Listed, await StatusOf(foreign.Id));
     }
@@ -143,9 +130,9 @@ public class CatalogHttpTests(MarketplaceAppFactory app) : IClassFixture<Marketp
         var anonymous = await app.CreateBrowser().GetAsync("/vendor");
         Assert.Equal(HttpStatusCode.Redirect, anonymous.StatusCode);
         Assert.Contains("/account/login", anonymous.Headers.Location!.ToString());
-        var buyer = await SignedInAsync("buyer");
+        var buyer = await app.SignedInAsync("buyer");
         Assert.Contains("/account/denied", (await buyer.GetAsync("/vendor/products")).Headers.Location!.ToString());
-        var vendor = await SignedInAsync("vendor");
+        var vendor = await app.SignedInAsync("vendor");
         Assert.Contains("/account/denied", (await vendor.GetAsync("/admin/products")).Headers.Location!.ToString());
         Assert.Contains("/account/denied", (await vendor.GetAsync("/admission/vendors")).Headers.Location!.ToString());
     }
@@ -158,8 +145,8 @@ public class CatalogHttpTests(MarketplaceAppFactory app) : IClassFixture<Marketp
     public async Task Bad_product_input_is_refused_with_a_reason_and_stores_nothing(string field, string value, string reason)
     {
         var (vendorId, county) = await DemoVendorAsync();
-        var vendor = await SignedInAsync("vendor");
-        var before = await Db(db => db.Products.CountAsync(p => p.VendorId == vendorId));
+        var vendor = await app.SignedInAsync("vendor");
+        var before = await app.Db(db => db.Products.CountAsync(p => p.VendorId == vendorId));
         var form = ProductForm(county);
         form[field] = value;
         var response = await vendor.PostFormAsync("/vendor/products/new", "/vendor/products/new", form);
@@ -167,22 +154,22 @@ public class CatalogHttpTests(MarketplaceAppFactory app) : IClassFixture<Marketp
         var html = Html.Parse(await response.Content.ReadAsStringAsync());
         Assert.Contains(reason, html.QuerySelector(".errors")!.TextContent);
         Assert.Contains(" / ", html.QuerySelector(".errors")!.TextContent);
-        Assert.Equal(before, await Db(db => db.Products.CountAsync(p => p.VendorId == vendorId)));
+        Assert.Equal(before, await app.Db(db => db.Products.CountAsync(p => p.VendorId == vendorId)));
     }
 
     [Fact]
     public async Task Photos_are_processed_served_and_a_bad_upload_leaves_nothing_behind()
     {
         var (_, county) = await DemoVendorAsync();
-        var vendor = await SignedInAsync("vendor");
-        var admin = await SignedInAsync("admin");
+        var vendor = await app.SignedInAsync("vendor");
+        var admin = await app.SignedInAsync("admin");
         var id = await CreateAsync(vendor, county, "林下散养土鸡蛋 30枚/箱");
         var imagesFolder = Path.Combine(app.DataFolder, "images");
         int FileCount() => Directory.Exists(imagesFolder) ? Directory.EnumerateFiles(imagesFolder, "*", SearchOption.AllDirectories).Count() : 0;
 
         var ok = await vendor.PostFilesAsync($"/vendor/products/{id}", $"/vendor/products/{id}/photos", "photos", ("egg.jpg", TestImages.Jpeg(1600, 1200)), ("box.png", TestImages.Png()));
         Assert.Equal(HttpStatusCode.Redirect, ok.StatusCode);
-        var keys = await Db(db => db.ProductPhotos.Where(p => p.ProductId == id).OrderBy(p => p.SortOrder).Select(p => p.StorageKey).ToListAsync());
+        var keys = await app.Db(db => db.ProductPhotos.Where(p => p.ProductId == id).OrderBy(p => p.SortOrder).Select(p => p.StorageKey).ToListAsync());
         Assert.Equal(2, keys.Count);
         var filesAfterGood = FileCount();
 
@@ -199,7 +186,7 @@ public class CatalogHttpTests(MarketplaceAppFactory app) : IClassFixture<Marketp
             var body = await bad.Content.ReadAsStringAsync();
             Assert.Contains(reason, body);
             Assert.Contains(name, body);
-            Assert.Equal(2, await Db(db => db.ProductPhotos.CountAsync(p => p.ProductId == id)));
+            Assert.Equal(2, await app.Db(db => db.ProductPhotos.CountAsync(p => p.ProductId == id)));
             Assert.Equal(filesAfterGood, FileCount());
         }
 
@@ -213,10 +200,10 @@ public class CatalogHttpTests(MarketplaceAppFactory app) : IClassFixture<Marketp
         Assert.Contains("immutable", image.Headers.CacheControl!.ToString());
 
         // Removing a photo of a listed product sends it back to review and deletes the files.
-        var photoId = await Db(db => db.ProductPhotos.Where(p => p.StorageKey == keys[0]).Select(p => p.Id).FirstAsync());
+        var photoId = await app.Db(db => db.ProductPhotos.Where(p => p.StorageKey == keys[0]).Select(p => p.Id).FirstAsync());
         Assert.Equal(HttpStatusCode.Redirect, (await vendor.PostFormAsync($"/vendor/products/{id}", $"/vendor/products/{id}/photos/{photoId}/delete", new Dictionary<string, string>())).StatusCode);
         Assert.Equal(ProductStatus.PendingReview, await StatusOf(id));
         Assert.Equal(HttpStatusCode.NotFound, (await app.CreateClient().GetAsync($"/images/{keys[0]}/listing.webp")).StatusCode);
-        Assert.Equal(keys[1], await Db(db => db.Products.Where(p => p.Id == id).Select(p => p.CoverPhotoKey).FirstAsync()));
+        Assert.Equal(keys[1], await app.Db(db => db.Products.Where(p => p.Id == id).Select(p => p.CoverPhotoKey).FirstAsync()));
     }
 }

@@ -1,5 +1,9 @@
+using System.Net;
+using Marketplace.Data;
+using Marketplace.Web.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Marketplace.Web.Tests;
 
@@ -28,6 +32,21 @@ public class MarketplaceAppFactory : WebApplicationFactory<Program>
     }
 
     public HttpClient CreateBrowser() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    /// <summary>A browser signed in as a demo account (or any account with the given password).</summary>
+    public async Task<HttpClient> SignedInAsync(string user, string password = DemoAccounts.Password)
+    {
+        var client = CreateBrowser();
+        Assert.Equal(HttpStatusCode.Redirect, (await client.LoginAsync(user, password)).StatusCode);
+        return client;
+    }
+
+    /// <summary>Reads the app's own database, to compare what the pages show with what is stored.</summary>
+    public async Task<T> Db<T>(Func<MarketplaceDbContext, Task<T>> query)
+    {
+        using var scope = Services.CreateScope();
+        return await query(scope.ServiceProvider.GetRequiredService<MarketplaceDbContext>());
+    }
 
     protected override void Dispose(bool disposing)
     {

@@ -8,19 +8,13 @@ namespace Marketplace.Web.Tests;
 
 public class StorefrontTests(MarketplaceAppFactory app) : IClassFixture<MarketplaceAppFactory>
 {
-    private async Task<T> Db<T>(Func<MarketplaceDbContext, Task<T>> query)
-    {
-        using var scope = app.Services.CreateScope();
-        return await query(scope.ServiceProvider.GetRequiredService<MarketplaceDbContext>());
-    }
-
     private static IQueryable<Data.Entities.Product> Visible(MarketplaceDbContext db) =>
         db.Products.Where(p => p.Status == ProductStatus.Listed && p.Vendor!.Status == VendorStatus.Active);
 
     [Fact]
     public async Task Home_shows_categories_and_the_latest_listed_products_from_the_database()
     {
-        var newest = await Db(db => Visible(db).OrderByDescending(p => p.Id).Select(p => p.Name).FirstAsync());
+        var newest = await app.Db(db => Visible(db).OrderByDescending(p => p.Id).Select(p => p.Name).FirstAsync());
         var page = await app.CreateClient().GetPageAsync("/");
         Assert.Equal(12, page.QuerySelectorAll(".category-nav li").Length);
         Assert.Contains("大米", page.QuerySelector(".category-nav")!.TextContent);
@@ -32,7 +26,7 @@ public class StorefrontTests(MarketplaceAppFactory app) : IClassFixture<Marketpl
     [Fact]
     public async Task Category_pages_list_only_that_categorys_listed_products_and_page_by_keyset()
     {
-        var expected = await Db(db => Visible(db).Where(p => p.CategoryId == 1).OrderByDescending(p => p.Id).Select(p => p.Name).ToListAsync());
+        var expected = await app.Db(db => Visible(db).Where(p => p.CategoryId == 1).OrderByDescending(p => p.Id).Select(p => p.Name).ToListAsync());
         Assert.True(expected.Count > 24, "the seed should give more than one page of rice");
         var client = app.CreateClient();
 
@@ -53,14 +47,14 @@ public class StorefrontTests(MarketplaceAppFactory app) : IClassFixture<Marketpl
     [Fact]
     public async Task Product_page_shows_the_product_and_unlisted_products_are_not_public()
     {
-        var listed = await Db(db => Visible(db).OrderBy(p => p.Id).Select(p => new { p.Id, p.Name, p.PriceFen, Vendor = p.Vendor!.Name }).FirstAsync());
+        var listed = await app.Db(db => Visible(db).OrderBy(p => p.Id).Select(p => new { p.Id, p.Name, p.PriceFen, Vendor = p.Vendor!.Name }).FirstAsync());
         var page = await app.CreateClient().GetPageAsync($"/products/{listed.Id}");
         Assert.Equal(listed.Name, page.QuerySelector("h1")!.TextContent);
         Assert.Contains(new Money(listed.PriceFen).ToString(), page.QuerySelector(".price")!.TextContent);
         Assert.Contains(listed.Vendor, page.QuerySelector(".facts")!.TextContent);
         Assert.Contains("脱贫县", page.QuerySelector(".facts")!.TextContent);
 
-        var hidden = await Db(db => db.Products.Where(p => p.Status != ProductStatus.Listed).Select(p => p.Id).FirstAsync());
+        var hidden = await app.Db(db => db.Products.Where(p => p.Status != ProductStatus.Listed).Select(p => p.Id).FirstAsync());
         var notFound = await app.CreateClient().GetPageAsync($"/products/{hidden}", HttpStatusCode.NotFound);
         Assert.Contains("页面不存在", notFound.Body!.TextContent);
         Assert.Contains("Not found", notFound.Body!.TextContent);
@@ -69,13 +63,13 @@ public class StorefrontTests(MarketplaceAppFactory app) : IClassFixture<Marketpl
     [Fact]
     public async Task Vendor_shop_shows_active_vendors_only()
     {
-        var active = await Db(db => db.Vendors.Where(v => v.Status == VendorStatus.Active).OrderBy(v => v.Id).Select(v => new { v.Id, v.Name }).FirstAsync());
+        var active = await app.Db(db => db.Vendors.Where(v => v.Status == VendorStatus.Active).OrderBy(v => v.Id).Select(v => new { v.Id, v.Name }).FirstAsync());
         var page = await app.CreateClient().GetPageAsync($"/vendors/{active.Id}");
         Assert.Equal(active.Name, page.QuerySelector("h1")!.TextContent);
         var shown = page.QuerySelectorAll(".card-vendor").Select(e => e.TextContent).Distinct().ToList();
         Assert.All(shown, name => Assert.Equal(active.Name, name));
 
-        var pending = await Db(db => db.Vendors.Where(v => v.Status != VendorStatus.Active).Select(v => v.Id).FirstAsync());
+        var pending = await app.Db(db => db.Vendors.Where(v => v.Status != VendorStatus.Active).Select(v => v.Id).FirstAsync());
         await app.CreateClient().GetPageAsync($"/vendors/{pending}", HttpStatusCode.NotFound);
         await app.CreateClient().GetPageAsync("/categories/999", HttpStatusCode.NotFound);
     }
@@ -119,7 +113,7 @@ public class StorefrontTests(MarketplaceAppFactory app) : IClassFixture<Marketpl
     [Fact]
     public async Task Search_finds_listed_products_by_name()
     {
-        var expected = await Db(db => Visible(db).CountAsync(p => p.Name.Contains("米")));
+        var expected = await app.Db(db => Visible(db).CountAsync(p => p.Name.Contains("米")));
         Assert.True(expected > 0);
         var page = await app.CreateClient().GetPageAsync("/search?q=" + Uri.EscapeDataString("米"));
         Assert.Contains($"共 {expected} 件商品", page.QuerySelector(".page-info")!.TextContent);
