@@ -1,0 +1,83 @@
+using Marketplace.Domain;
+
+namespace Marketplace.Search;
+
+/// <summary>What the index knows of a listed product: the searchable text, the facet keys and the sort keys.</summary>
+public sealed record ProductDocument(
+    int Id, string Name, string Description, string VendorName, int CategoryId, string CategoryName,
+    int ProvinceId, string ProvinceName, int CountyId, string CountyName, Certification Certifications,
+    long PriceFen, DateTime ListedAt, int SalesCount, string? CoverPhotoKey);
+
+public enum SearchSort
+{
+    Relevance,
+    PriceAsc,
+    PriceDesc,
+    Newest,
+    Sales,
+}
+
+/// <summary>Fixed price bands for the price facet, in fen (upper bound exclusive).</summary>
+public static class PriceBands
+{
+    public sealed record Band(string Key, long FromFen, long ToFen, string Label);
+
+    public static readonly IReadOnlyList<Band> All =
+    [
+        new("0-30", 0, 3_000, "¥30以下"),
+        new("30-60", 3_000, 6_000, "¥30–60"),
+        new("60-100", 6_000, 10_000, "¥60–100"),
+        new("100-200", 10_000, 20_000, "¥100–200"),
+        new("200-", 20_000, long.MaxValue, "¥200以上"),
+    ];
+
+    public static Band? Find(string? key) => All.FirstOrDefault(b => b.Key == key);
+
+    public static int IndexOf(long fen)
+    {
+        for (var i = 0; i < All.Count; i++) if (fen >= All[i].FromFen && fen < All[i].ToFen) return i;
+        return All.Count - 1;
+    }
+}
+
+public sealed record SearchRequest
+{
+    public string Query { get; init; } = "";
+    public IReadOnlyList<int> CategoryIds { get; init; } = [];
+    public IReadOnlyList<int> ProvinceIds { get; init; } = [];
+    public IReadOnlyList<int> CountyIds { get; init; } = [];
+    public Certification Certifications { get; init; }
+    public string? PriceBand { get; init; }
+    public SearchSort Sort { get; init; }
+    /// <summary>1-based page for shallow paging; deep pages continue from <see cref="After"/>.</summary>
+    public int Page { get; init; } = 1;
+    /// <summary>An opaque cursor from a previous result's <see cref="SearchResult.NextCursor"/>.</summary>
+    public string? After { get; init; }
+    public int PageSize { get; init; } = 24;
+
+    public const int MaxPage = 100;
+}
+
+public sealed record SearchHit(int Id, float Score);
+
+public sealed record FacetCount(string Key, string Label, long Count);
+
+public sealed record SearchResult(
+    long Total, IReadOnlyList<SearchHit> Hits, IReadOnlyDictionary<string, IReadOnlyList<FacetCount>> Facets,
+    string? NextCursor, IReadOnlyList<string> Terms);
+
+/// <summary>The search port. Lucene (embedded) and Elasticsearch implement it; the web app knows only this.</summary>
+public interface ISearchIndex
+{
+    /// <summary>Adds or replaces documents and removes ids, then records the change-feed position, atomically.</summary>
+    Task ApplyAsync(IReadOnlyCollection<ProductDocument> upserts, IReadOnlyCollection<int> deletes, long feedCursor, CancellationToken ct);
+
+    /// <summary>The last change-feed id the index has applied (0 when empty).</summary>
+    Task<long> GetFeedCursorAsync(CancellationToken ct);
+
+    Task ClearAsync(CancellationToken ct);
+
+    Task<SearchResult> SearchAsync(SearchRequest request, CancellationToken ct);
+
+    Task<long> CountAsync(CancellationToken ct);
+}
