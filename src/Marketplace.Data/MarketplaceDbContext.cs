@@ -21,6 +21,7 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
     public DbSet<VendorAdmissionEvent> VendorAdmissionEvents => Set<VendorAdmissionEvent>();
     public DbSet<ProductStatusEvent> ProductStatusEvents => Set<ProductStatusEvent>();
     public DbSet<ProductPhoto> ProductPhotos => Set<ProductPhoto>();
+    public DbSet<ProductChange> ProductChanges => Set<ProductChange>();
 
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
@@ -34,10 +35,19 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
+    /// <summary>
+    /// Every saved product change bumps the product's concurrency version and appends to the change feed, in the
+    /// same SaveChanges (so the same transaction): a change can never be stored without its feed entry.
+    /// </summary>
     private void BumpVersions()
     {
-        foreach (var entry in ChangeTracker.Entries<Product>())
+        var now = DateTime.UtcNow;
+        foreach (var entry in ChangeTracker.Entries<Product>().ToList())
+        {
             if (entry.State == EntityState.Modified) entry.Entity.Version++;
+            if (entry.State is EntityState.Added or EntityState.Modified)
+                ProductChanges.Add(new ProductChange { Product = entry.Entity, At = now });
+        }
     }
 
     protected override void OnModelCreating(ModelBuilder builder)
@@ -129,6 +139,12 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
             e.Property(x => x.Reason).HasMaxLength(500);
             e.HasOne<Product>().WithMany().HasForeignKey(x => x.ProductId).OnDelete(DeleteBehavior.Restrict);
             e.HasIndex(x => new { x.ProductId, x.Id });
+        });
+
+        builder.Entity<ProductChange>(e =>
+        {
+            e.HasOne(x => x.Product).WithMany().HasForeignKey(x => x.ProductId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(x => x.ProductId);
         });
 
         builder.Entity<ProductPhoto>(e =>

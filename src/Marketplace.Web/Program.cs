@@ -21,7 +21,8 @@ var config = builder.Configuration;
 var contentRoot = builder.Environment.ContentRootPath;
 var dataFolder = Path.GetFullPath(config["DataFolder"] is { Length: > 0 } folder ? folder : "App_Data", contentRoot);
 var database = DatabaseOptions.Read(key => config[key], Path.Combine(dataFolder, "marketplace.db"));
-builder.Services.AddSingleton(SearchSettings.Read(config, contentRoot));
+var search = SearchSettings.Read(config, contentRoot);
+builder.Services.AddSingleton(search);
 
 if (string.Equals(config["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase))
     builder.Logging.ClearProviders().AddJsonConsole(o => { o.IncludeScopes = true; o.UseUtcTimestamp = true; });
@@ -99,6 +100,11 @@ builder.Services.AddSingleton<Marketplace.Web.Infrastructure.Images.IImageStore>
     new Marketplace.Web.Infrastructure.Images.LocalFolderImageStore(Path.Combine(dataFolder, "images")));
 builder.Services.AddScoped<Marketplace.Web.Features.Admission.AdmissionService>();
 builder.Services.AddScoped<Marketplace.Web.Features.Catalog.CatalogService>();
+// The embedded index lives in the data folder unless configured; the Elasticsearch adapter is not in this build
+// yet, so that setting also uses the embedded index (a warning says so at start).
+builder.Services.AddSingleton<Marketplace.Search.ISearchIndex>(_ => new Marketplace.Search.LuceneSearchIndex(
+    string.IsNullOrWhiteSpace(config["Search:Lucene:IndexPath"]) ? Path.Combine(dataFolder, "search-index") : search.IndexPath));
+builder.Services.AddHostedService<Marketplace.Web.Infrastructure.Search.SearchIndexWorker>();
 
 var app = builder.Build();
 
@@ -123,6 +129,8 @@ app.MapHealthChecks("/health", new Microsoft.AspNetCore.Diagnostics.HealthChecks
 }).DisableHttpMetrics();
 app.MapControllers();
 
+if (search.Provider == SearchProvider.Elasticsearch)
+    app.Logger.LogWarning("Search:Provider is Elasticsearch ({Url}), but this build has only the embedded Lucene index; using it.", search.ElasticsearchUrl);
 await app.InitializeDatabaseAsync();
 await app.RunAsync();
 

@@ -41,6 +41,22 @@ public class MarketplaceAppFactory : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>
+    /// Waits until the node's search index has been built at start, then applies the pending change feed, so a
+    /// test sees what the worker would show a second later.
+    /// </summary>
+    public async Task SearchCaughtUpAsync()
+    {
+        var index = Services.GetRequiredService<Marketplace.Search.ISearchIndex>();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (await index.GetFeedCursorAsync(CancellationToken.None) == 0 && await index.CountAsync(CancellationToken.None) == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the search index was not built within a minute");
+            await Task.Delay(50);
+        }
+        await Db(db => new Marketplace.Search.SearchIndexFeed(index).CatchUpAsync(db, CancellationToken.None));
+    }
+
     /// <summary>Reads the app's own database, to compare what the pages show with what is stored.</summary>
     public async Task<T> Db<T>(Func<MarketplaceDbContext, Task<T>> query)
     {

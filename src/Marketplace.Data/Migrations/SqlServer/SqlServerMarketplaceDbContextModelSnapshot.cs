@@ -273,6 +273,27 @@ namespace Marketplace.Data.Migrations.SqlServer
                         });
                 });
 
+            modelBuilder.Entity("Marketplace.Data.Entities.ProductChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("ProductId")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProductId");
+
+                    b.ToTable("ProductChanges");
+                });
+
             modelBuilder.Entity("Marketplace.Data.Entities.ProductPhoto", b =>
                 {
                     b.Property<int>("Id")
@@ -723,6 +744,17 @@ namespace Marketplace.Data.Migrations.SqlServer
                     b.Navigation("OriginCounty");
 
                     b.Navigation("Vendor");
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.ProductChange", b =>
+                {
+                    b.HasOne("Marketplace.Data.Entities.Product", "Product")
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Product");
                 });
 
             modelBuilder.Entity("Marketplace.Data.Entities.ProductPhoto", b =>

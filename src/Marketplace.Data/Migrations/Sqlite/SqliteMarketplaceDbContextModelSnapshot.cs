@@ -263,6 +263,25 @@ namespace Marketplace.Data.Migrations.Sqlite
                         });
                 });
 
+            modelBuilder.Entity("Marketplace.Data.Entities.ProductChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ProductId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProductId");
+
+                    b.ToTable("ProductChanges");
+                });
+
             modelBuilder.Entity("Marketplace.Data.Entities.ProductPhoto", b =>
                 {
                     b.Property<int>("Id")
@@ -698,6 +717,17 @@ namespace Marketplace.Data.Migrations.Sqlite
                     b.Navigation("OriginCounty");
 
                     b.Navigation("Vendor");
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.ProductChange", b =>
+                {
+                    b.HasOne("Marketplace.Data.Entities.Product", "Product")
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Product");
                 });
 
             modelBuilder.Entity("Marketplace.Data.Entities.ProductPhoto", b =>

@@ -151,6 +151,7 @@ public sealed class AdmissionService(MarketplaceDbContext db, UserManager<AppUse
                 await db.Products.Where(p => p.VendorId == id && p.Status == ProductStatus.Listed)
                     .ExecuteUpdateAsync(u => u.SetProperty(p => p.Status, ProductStatus.OffShelf).SetProperty(p => p.UpdatedAt, now)
                         .SetProperty(p => p.Version, p => p.Version + 1), ct);
+                db.ProductChanges.AddRange(listed.Select(pid => new ProductChange { ProductId = pid, At = now }));
                 db.ProductStatusEvents.AddRange(listed.Select(pid => new ProductStatusEvent
                 {
                     ProductId = pid, From = ProductStatus.Listed, To = ProductStatus.OffShelf, Action = ProductAction.VendorSuspended,

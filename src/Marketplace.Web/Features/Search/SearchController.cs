@@ -1,50 +1,108 @@
+using System.Globalization;
+using Marketplace.Domain;
+using Marketplace.Search;
 using Marketplace.Web.Features.Storefront;
 using Marketplace.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 
 namespace Marketplace.Web.Features.Search;
 
-public sealed record SearchViewModel(string Query, string? Message, ProductPage? Page);
-
 /// <summary>
-/// /search?q=… — for now a substring match over listed product names in the database (the baseline that the
-/// full-text engine of the search issue replaces and is benchmarked against). The URL and parameters stay.
+/// /search?q=…&amp;category=…&amp;province=…&amp;county=…&amp;cert=…&amp;price=…&amp;sort=…&amp;page=… (or &amp;after= for deep pages).
+/// Every parameter is in the URL, and every order ends with the product id, so a URL always gives the same page.
 /// </summary>
 [PublicCache]
-public sealed class SearchController(StorefrontQueries queries) : Controller
+public sealed class SearchController(ISearchIndex index, StorefrontQueries storefront, RegionDirectory regions, IStringLocalizer<SharedResource> l) : Controller
 {
     public const int MaxQueryLength = 100;
 
     [HttpGet("/search")]
-    public async Task<IActionResult> Index(string? q, int? after, int? before, int? page, CancellationToken ct)
+    public async Task<IActionResult> Index(string? q, int[]? category, int[]? province, int[]? county, string[]? cert, string? price,
+        string? sort, int? page, string? after, CancellationToken ct)
     {
-        var query = Normalize(q);
-        if (query.Length == 0)
-            return View(new SearchViewModel("", null, null));
-        if (query.Length > MaxQueryLength)
-            return View(new SearchViewModel(query[..MaxQueryLength],
-                $"搜索词过长，最多{MaxQueryLength}个字 / The query is too long (at most {MaxQueryLength} characters).", null));
+        var raw = q ?? "";
+        var query = Normalize(raw);
+        string? message = null;
+        if (raw.Length > MaxQueryLength)
+            message = $"搜索词过长，已截取前{MaxQueryLength}个字 / The query was too long and was cut to {MaxQueryLength} characters.";
 
-        // Contains() becomes instr()/CHARINDEX, so %, _ and [ in the query are matched literally.
-        var matches = queries.Visible.Where(p => p.Name.Contains(query));
-        var result = await StorefrontQueries.PageAsync(matches, PageRequest.From(after, before, page), ct);
-        return View(new SearchViewModel(query, null, result));
+        var certs = (cert ?? []).Select(c => Enum.TryParse<Certification>(c, out var v) && LuceneSearchIndex.CertificationFlags.Contains(v) ? v : Certification.None)
+            .Aggregate(Certification.None, (a, c) => a | c);
+        var request = new SearchRequest
+        {
+            Query = query,
+            CategoryIds = (category ?? []).Where(c => c > 0).Distinct().Take(20).ToList(),
+            ProvinceIds = (province ?? []).Where(RegionCode.IsValid).Distinct().Take(20).ToList(),
+            CountyIds = (county ?? []).Where(RegionCode.IsValid).Distinct().Take(20).ToList(),
+            Certifications = certs,
+            PriceBand = PriceBands.Find(price)?.Key,
+            Sort = Enum.TryParse<SearchSort>(sort, true, out var s) && Enum.IsDefined(s) ? s : SearchSort.Relevance,
+            Page = Math.Clamp(page ?? 1, 1, SearchRequest.MaxPage),
+            After = after,
+        };
+
+        var result = await index.SearchAsync(request, ct);
+        var ids = result.Hits.Select(h => h.Id).ToList();
+        var cards = ids.Count == 0 ? [] : await storefront.CardsAsync(ids, ct);
+        var categories = (await storefront.CategoriesAsync(ct)).ToDictionary(c => c.Id);
+        var urls = new SearchUrls(request);
+
+        string Label(string facet, string key, string label) => facet switch
+        {
+            "category" => categories.TryGetValue(int.Parse(key, CultureInfo.InvariantCulture), out var c) ? DisplayText.CategoryName(c.Name, c.NameEn) : key,
+            "province" or "county" => regions.NameOf(int.Parse(key, CultureInfo.InvariantCulture)),
+            "cert" => DisplayText.Certifications(l, Enum.Parse<Certification>(key)).First(),
+            _ => label,
+        };
+        var titles = new Dictionary<string, string>
+        {
+            ["category"] = l["Category"], ["province"] = l["Province"], ["county"] = l["County"], ["cert"] = l["Certifications"], ["price"] = l["Price"],
+        };
+        var facets = titles.Select(t => new FacetGroup(t.Key, t.Value, result.Facets.GetValueOrDefault(t.Key, [])
+            .Select(f => new FacetOption(f.Key, Label(t.Key, f.Key, f.Label), f.Count, urls.IsSelected(t.Key, f.Key), urls.Toggle(t.Key, f.Key)))
+            .ToList())).ToList();
+        // Selected values stay visible (with a zero count) so that they can be unticked.
+        var chips = urls.Selected().Select(x => new Chip(Label(x.Facet, x.Key, PriceBands.Find(x.Key)?.Label ?? x.Key), urls.Toggle(x.Facet, x.Key))).ToList();
+
+        var sorts = Enum.GetValues<SearchSort>().Select(o => new SortOption(o.ToString(), SortLabel(o), o == request.Sort, urls.WithSort(o))).ToList();
+        var suggestions = result.Total > 0 ? [] : chips.Select(c => new Chip(l["Without “{0}”", c.Label], c.RemoveUrl))
+            .Concat(query.Length > 1 && chips.Count == 0 ? [new Chip(l["Search “{0}”", query[..1]], urls.WithQuery(query[..1]))] : [])
+            .ToList();
+
+        ViewData["Query"] = query;
+        return View("Index", new SearchPageViewModel(query, message, result.Total, cards,
+            cards.ToDictionary(c => c.Id, c => Highlighter.Mark(c.Name, result.Terms)), facets, chips, sorts,
+            request.After is null ? request.Page : 0,
+            request.After is null && request.Page > 1 ? urls.WithPage(request.Page - 1) : null,
+            result.NextCursor is null ? null : request.After is null && request.Page < SearchRequest.MaxPage ? urls.WithPage(request.Page + 1) : urls.WithCursor(result.NextCursor),
+            suggestions));
     }
 
-    /// <summary>Drops control characters and folds runs of white space; full-width letters and digits become half-width.</summary>
+    private string SortLabel(SearchSort sort) => sort switch
+    {
+        SearchSort.PriceAsc => l["Price: low to high"],
+        SearchSort.PriceDesc => l["Price: high to low"],
+        SearchSort.Newest => l["Newest"],
+        SearchSort.Sales => l["Best selling"],
+        _ => l["Best match"],
+    };
+
+    /// <summary>Drops control characters, folds white space and full-width forms, and caps the length.</summary>
     public static string Normalize(string? q)
     {
         if (string.IsNullOrEmpty(q)) return "";
-        var folded = q.Normalize(System.Text.NormalizationForm.FormKC);
-        var sb = new System.Text.StringBuilder(Math.Min(folded.Length, MaxQueryLength + 1));
+        var folded = (q.Length > MaxQueryLength * 4 ? q[..(MaxQueryLength * 4)] : q).Normalize(System.Text.NormalizationForm.FormKC);
+        var sb = new System.Text.StringBuilder(Math.Min(folded.Length, MaxQueryLength));
         var space = false;
         foreach (var c in folded)
         {
-            if (sb.Length > MaxQueryLength) break;
+            if (sb.Length >= MaxQueryLength) break;
             if (char.IsControl(c) || char.IsWhiteSpace(c)) { space = sb.Length > 0; continue; }
             if (space) { sb.Append(' '); space = false; }
             sb.Append(c);
         }
-        return sb.ToString();
+        return sb.ToString().Trim();
     }
 }

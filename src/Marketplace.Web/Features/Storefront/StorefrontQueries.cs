@@ -71,6 +71,13 @@ public sealed class StorefrontQueries(MarketplaceDbContext db, RegionDirectory r
             vendor.FarmerLinkage, vendor.Introduction, vendor.ActivatedAt, page);
     }
 
+    /// <summary>Cards for search hits, in the order of the ids given (one query).</summary>
+    public async Task<List<ProductCard>> CardsAsync(IReadOnlyList<int> ids, CancellationToken ct)
+    {
+        var cards = await FromActiveVendors(Visible).Where(p => ids.Contains(p.Id)).ProjectToCard().ToDictionaryAsync(c => c.Id, ct);
+        return ids.Where(cards.ContainsKey).Select(id => cards[id]).ToList();
+    }
+
     public async Task<ProductDetailViewModel?> ProductAsync(int id, CancellationToken ct)
     {
         var p = await FromActiveVendors(Visible).Where(p => p.Id == id)
