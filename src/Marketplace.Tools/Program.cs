@@ -22,6 +22,10 @@ public static class Program
               (only into a database without vendors). Vendors and units scale with --products unless given.
               Default: 5000 products, 200 vendors, 300 units, seed 832 (the demo the web app seeds).
 
+          reindex  [--db FILE | …] [--index FOLDER]
+              Rebuild the embedded search index from the database (default folder: App_Data/search-index).
+          bench-search [--db FILE | …] [--index FOLDER] [--iterations 200] [--like-iterations 10] [--rebuild true]
+              p50/p95/p99 of typical queries on the index, next to a SQL LIKE scan of the same database.
           load     [--url http://127.0.0.1:5080] [--paths /,/categories/1,…] [--seconds 10] [--concurrency 8]
               Bounded load against a running app on loopback; prints p50/p95/p99 per path.
 
@@ -43,6 +47,9 @@ public static class Program
                 "migrate" => await MigrateAsync(options),
                 "seed" => await SeedAsync(options),
                 "load" => await LoadCommand.RunAsync(options),
+                "reindex" => await WithDb(options, db => SearchCommands.ReindexAsync(db, IndexPath(options))),
+                "bench-search" => await WithDb(options, db => SearchCommands.BenchAsync(db, IndexPath(options),
+                    Int(options, "iterations", 200), Int(options, "like-iterations", 10), options.GetValueOrDefault("rebuild") == "true")),
                 _ => Fail($"Unknown command '{args[0]}'.\n\n{Usage}"),
             };
         }
@@ -87,6 +94,16 @@ public static class Program
         Console.WriteLine($"Done in {sw.Elapsed.TotalSeconds:0.0} s: {count:N0} products ({count / Math.Max(0.001, sw.Elapsed.TotalSeconds):N0} rows/s overall).");
         return 0;
     }
+
+    private static async Task<int> WithDb(Dictionary<string, string> o, Func<MarketplaceDbContext, Task<int>> run)
+    {
+        await using var db = DataServiceCollectionExtensions.CreateContext(Database(o));
+        await new DatabaseInitializer(db, Console.WriteLine).MigrateAsync();
+        return await run(db);
+    }
+
+    private static string IndexPath(Dictionary<string, string> o) =>
+        Path.GetFullPath(o.GetValueOrDefault("index") ?? Path.Combine("App_Data", "search-index"));
 
     private static DatabaseOptions Database(Dictionary<string, string> o)
     {

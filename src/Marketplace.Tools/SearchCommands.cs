@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using Marketplace.Data;
+using Marketplace.Domain;
+using Marketplace.Search;
+using Microsoft.EntityFrameworkCore;
+
+namespace Marketplace.Tools;
+
+/// <summary>reindex: rebuild the embedded index from the database. bench-search: latency of typical queries against
+/// the index and against a SQL LIKE scan of the same database, side by side.</summary>
+public static class SearchCommands
+{
+    public static async Task<int> ReindexAsync(MarketplaceDbContext db, string indexPath)
+    {
+        using var index = new LuceneSearchIndex(indexPath);
+        var (docs, elapsed) = await new SearchIndexFeed(index).RebuildAsync(db, n => { if (n % 100_000 == 0) Console.WriteLine($"  {n:N0} documents…"); }, CancellationToken.None);
+        Console.WriteLine($"Indexed {docs:N0} listed products in {elapsed.TotalSeconds:0.0} s ({docs / Math.Max(0.001, elapsed.TotalSeconds):N0} products/s); index {FolderSize(indexPath) / 1024.0 / 1024.0:0.0} MiB at {indexPath}");
+        return 0;
+    }
+
+    private sealed record Case(string Name, SearchRequest Request, string[] Words);
+
+    private static readonly Case[] Cases =
+    [
+        new("one character  茶", new SearchRequest { Query = "茶" }, ["茶"]),
+        new("two characters 大米", new SearchRequest { Query = "大米" }, ["大米"]),
+        new("multi-word     高山 绿茶", new SearchRequest { Query = "高山 绿茶" }, ["高山", "绿茶"]),
+        new("two facets     木耳 +cat +prov", new SearchRequest { Query = "木耳", CategoryIds = [9], ProvinceIds = [520000] }, ["木耳"]),
+        new("sorted by price 蜂蜜", new SearchRequest { Query = "蜂蜜", Sort = SearchSort.PriceAsc }, ["蜂蜜"]),
+    ];
+
+    public static async Task<int> BenchAsync(MarketplaceDbContext db, string indexPath, int iterations, int likeIterations, bool rebuild)
+    {
+        var products = await db.Products.CountAsync();
+        Console.WriteLine($"bench-search · {products:N0} products · {Environment.ProcessorCount} cores · {System.Runtime.InteropServices.RuntimeInformation.OSDescription} · {DateTime.UtcNow:yyyy-MM-dd}");
+        using var index = new LuceneSearchIndex(indexPath);
+        if (rebuild || await index.CountAsync(CancellationToken.None) == 0)
+        {
+            var (docs, elapsed) = await new SearchIndexFeed(index).RebuildAsync(db, null, CancellationToken.None);
+            Console.WriteLine($"indexing: {docs:N0} listed products in {elapsed.TotalSeconds:0.0} s = {docs / Math.Max(0.001, elapsed.TotalSeconds):N0} products/s");
+        }
+        Console.WriteLine($"index: {await index.CountAsync(CancellationToken.None):N0} documents, {FolderSize(indexPath) / 1024.0 / 1024.0:0.0} MiB");
+        Console.WriteLine();
+        Console.WriteLine($"{"query",-34} {"hits",9} {"p50",8} {"p95",8} {"p99",8} | {"LIKE p50",9} {"LIKE p95",9} | {"p50 ratio",9}");
+
+        foreach (var c in Cases)
+        {
+            var result = await index.SearchAsync(c.Request, CancellationToken.None);
+            var lucene = await Measure(iterations, () => index.SearchAsync(c.Request, CancellationToken.None));
+            var like = await Measure(likeIterations, () => LikeAsync(db, c));
+            Console.WriteLine($"{c.Name,-34} {result.Total,9:N0} {P(lucene, 50),8:0.00} {P(lucene, 95),8:0.00} {P(lucene, 99),8:0.00} | {P(like, 50),9:0.0} {P(like, 95),9:0.0} | {P(like, 50) / P(lucene, 50),8:0}x");
+        }
+        Console.WriteLine("(milliseconds; Lucene: query + facets + first page; LIKE: count + first page of the same filters on product names)");
+        return 0;
+    }
+
+    /// <summary>What a database without a search engine would do: a substring scan with the same filters, a count and a page.</summary>
+    private static async Task LikeAsync(MarketplaceDbContext db, Case c)
+    {
+        var q = db.Products.AsNoTracking().Where(p => p.Status == ProductStatus.Listed);
+        foreach (var w in c.Words) q = q.Where(p => EF.Functions.Like(p.Name, "%" + w + "%"));
+        if (c.Request.CategoryIds.Count > 0) q = q.Where(p => c.Request.CategoryIds.Contains(p.CategoryId));
+        foreach (var prov in c.Request.ProvinceIds) q = q.Where(p => p.OriginCountyId >= prov && p.OriginCountyId <= prov + 9999);
+        _ = await q.CountAsync();
+        _ = await (c.Request.Sort == SearchSort.PriceAsc ? q.OrderBy(p => p.PriceFen) : q.OrderByDescending(p => p.Id)).Select(p => p.Id).Take(24).ToListAsync();
+    }
+
+    private static async Task<List<double>> Measure(int n, Func<Task> run)
+    {
+        for (var i = 0; i < Math.Min(3, n); i++) await run();
+        var times = new List<double>(n);
+        for (var i = 0; i < n; i++)
+        {
+            var t = Stopwatch.GetTimestamp();
+            await run();
+            times.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+        }
+        times.Sort();
+        return times;
+    }
+
+    private static double P(List<double> sorted, int p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p / 100.0 * sorted.Count) - 1)];
+
+    private static long FolderSize(string path) => Directory.EnumerateFiles(path).Sum(f => new FileInfo(f).Length);
+}
