@@ -1,62 +1,70 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
+using Marketplace.Domain;
 
 namespace Marketplace.Search;
 
 /// <summary>
-/// Counts facet values over every matching document by reading doc values: one pass, no stored fields, no
-/// allocation per hit. (The Lucene.Net facet module is not available in our package registry.)
+/// All facet keys of a product in one 64-bit doc value, so counting facets costs one read per matching document:
+/// county code offset (20 bits) | category (8) | certifications (4) | price band (3). The province is the county's.
+/// </summary>
+internal static class FacetKeys
+{
+    public const string Field = "facets_dv";
+    private const int CountyBase = 110000;
+
+    public static long Pack(int countyId, int categoryId, Certification certs, long priceFen) =>
+        ((long)(countyId - CountyBase) << 15) | ((long)(categoryId & 0xFF) << 7) | ((long)certs & 0xF) << 3 | (long)PriceBands.IndexOf(priceFen);
+
+    public static int County(long packed) => (int)(packed >> 15) + CountyBase;
+    public static int Category(long packed) => (int)(packed >> 7) & 0xFF;
+    public static int Certs(long packed) => (int)(packed >> 3) & 0xF;
+    public static int PriceBand(long packed) => (int)packed & 0x7;
+}
+
+/// <summary>
+/// Counts facet values over every matching document from the packed doc value: one read per hit, array counters,
+/// one dictionary for counties. (The Lucene.Net facet module is not available in our package registry.)
 /// </summary>
 internal sealed class FacetCollector : ICollector
 {
-    private NumericDocValues? _category, _province, _county, _cert, _price;
-    private readonly Dictionary<long, long> _categories = [], _provinces = [], _counties = [];
-    private readonly long[] _certs = new long[LuceneSearchIndex.CertificationFlags.Length];
-    private readonly long[] _prices = new long[PriceBands.All.Count];
+    private NumericDocValues? _keys;
+    private readonly long[] _categories = new long[256];
+    private readonly long[] _certs = new long[16];
+    private readonly long[] _prices = new long[8];
+    private readonly Dictionary<int, long> _counties = [];
 
     public bool AcceptsDocsOutOfOrder => true;
 
     public void SetScorer(Scorer scorer) { }
 
-    public void SetNextReader(AtomicReaderContext context)
-    {
-        var reader = context.AtomicReader;
-        _category = reader.GetNumericDocValues("category_dv");
-        _province = reader.GetNumericDocValues("province_dv");
-        _county = reader.GetNumericDocValues("county_dv");
-        _cert = reader.GetNumericDocValues("cert_dv");
-        _price = reader.GetNumericDocValues("price_dv");
-    }
+    public void SetNextReader(AtomicReaderContext context) => _keys = context.AtomicReader.GetNumericDocValues(FacetKeys.Field);
 
     public void Collect(int doc)
     {
-        if (_category is not null) Increment(_categories, _category.Get(doc));
-        if (_province is not null) Increment(_provinces, _province.Get(doc));
-        if (_county is not null) Increment(_counties, _county.Get(doc));
-        if (_cert is not null)
-        {
-            var flags = _cert.Get(doc);
-            for (var i = 0; i < _certs.Length; i++) if ((flags & (long)LuceneSearchIndex.CertificationFlags[i]) != 0) _certs[i]++;
-        }
-        if (_price is not null) _prices[PriceBands.IndexOf(_price.Get(doc))]++;
+        if (_keys is null) return;
+        var packed = _keys.Get(doc);
+        _categories[FacetKeys.Category(packed)]++;
+        _certs[FacetKeys.Certs(packed)]++;
+        _prices[FacetKeys.PriceBand(packed)]++;
+        CollectionsMarshal.GetValueRefOrAddDefault(_counties, FacetKeys.County(packed), out _)++;
     }
-
-    private static void Increment(Dictionary<long, long> counts, long key) =>
-        counts[key] = counts.TryGetValue(key, out var n) ? n + 1 : 1;
 
     public IReadOnlyDictionary<string, IReadOnlyList<FacetCount>> ToFacets()
     {
-        static IReadOnlyList<FacetCount> Top(Dictionary<long, long> counts, int max) => counts
-            .OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Take(max)
-            .Select(kv => new FacetCount(kv.Key.ToString(CultureInfo.InvariantCulture), "", kv.Value)).ToList();
-
+        static string Key(long v) => v.ToString(CultureInfo.InvariantCulture);
+        var provinces = _counties.GroupBy(kv => RegionCode.ProvinceOf(kv.Key)).ToDictionary(g => g.Key, g => g.Sum(kv => kv.Value));
+        var certCounts = LuceneSearchIndex.CertificationFlags
+            .Select(flag => _certs.Select((n, bits) => (bits & (int)flag) != 0 ? n : 0).Sum()).ToArray();
         return new Dictionary<string, IReadOnlyList<FacetCount>>
         {
-            ["category"] = Top(_categories, 50),
-            ["province"] = Top(_provinces, 40),
-            ["county"] = Top(_counties, 20),
-            ["cert"] = LuceneSearchIndex.CertificationFlags.Select((c, i) => new FacetCount(c.ToString(), LuceneSearchIndex.CertificationLabel(c), _certs[i]))
+            ["category"] = _categories.Select((n, id) => (Id: id, Count: n)).Where(x => x.Count > 0)
+                .OrderByDescending(x => x.Count).ThenBy(x => x.Id).Select(x => new FacetCount(Key(x.Id), "", x.Count)).ToList(),
+            ["province"] = provinces.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Take(40).Select(kv => new FacetCount(Key(kv.Key), "", kv.Value)).ToList(),
+            ["county"] = _counties.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Take(20).Select(kv => new FacetCount(Key(kv.Key), "", kv.Value)).ToList(),
+            ["cert"] = LuceneSearchIndex.CertificationFlags.Select((c, i) => new FacetCount(c.ToString(), LuceneSearchIndex.CertificationLabel(c), certCounts[i]))
                 .Where(f => f.Count > 0).ToList(),
             ["price"] = PriceBands.All.Select((b, i) => new FacetCount(b.Key, b.Label, _prices[i])).Where(f => f.Count > 0).ToList(),
         };

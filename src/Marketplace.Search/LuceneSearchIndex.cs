@@ -22,8 +22,8 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
     private readonly SearcherManager _searchers;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
-    private static readonly (string Field, float Boost)[] TextFields =
-        [("name", 4f), ("category", 2f), ("vendor", 1.5f), ("region", 1.5f), ("cert", 1f), ("description", 0.5f)];
+    /// <summary>Fields whose matches add to the score on top of the catch-all field every term must match.</summary>
+    private static readonly (string Field, float Boost)[] BoostFields = [("name", 3f), ("category", 1.5f)];
 
     public LuceneSearchIndex(string path) : this(FSDirectory.Open(System.IO.Directory.CreateDirectory(path).FullName)) { }
 
@@ -94,17 +94,14 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
             new StringField("id", Key(d.Id), Field.Store.YES),
             new NumericDocValuesField("id_dv", d.Id),
             new TextField("name", d.Name, Field.Store.NO),
-            new TextField("description", d.Description, Field.Store.NO),
-            new TextField("vendor", d.VendorName, Field.Store.NO),
             new TextField("category", d.CategoryName, Field.Store.NO),
-            new TextField("region", d.ProvinceName + " " + d.CountyName, Field.Store.NO),
+            // Matching uses one catch-all field: one posting list per term instead of a disjunction over six.
+            new TextField("all", string.Join(' ', d.Name, d.CategoryName, d.VendorName, d.ProvinceName, d.CountyName,
+                string.Join(' ', CertificationFlags.Where(c => d.Certifications.HasFlag(c)).Select(CertificationLabel)), d.Description), Field.Store.NO),
+            new NumericDocValuesField(FacetKeys.Field, FacetKeys.Pack(d.CountyId, d.CategoryId, d.Certifications, d.PriceFen)),
             new StringField("category_id", Key(d.CategoryId), Field.Store.NO),
-            new NumericDocValuesField("category_dv", d.CategoryId),
             new StringField("province_id", Key(d.ProvinceId), Field.Store.NO),
-            new NumericDocValuesField("province_dv", d.ProvinceId),
             new StringField("county_id", Key(d.CountyId), Field.Store.NO),
-            new NumericDocValuesField("county_dv", d.CountyId),
-            new NumericDocValuesField("cert_dv", (long)d.Certifications),
             new Int64Field("price", d.PriceFen, Field.Store.NO),
             new NumericDocValuesField("price_dv", d.PriceFen),
             new NumericDocValuesField("listed_dv", d.ListedAt.Ticks),
@@ -113,7 +110,6 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
         foreach (var c in CertificationFlags.Where(c => d.Certifications.HasFlag(c)))
         {
             doc.Add(new StringField("cert_id", c.ToString(), Field.Store.NO));
-            doc.Add(new TextField("cert", CertificationLabel(c), Field.Store.NO));
         }
         return doc;
     }
@@ -141,7 +137,9 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
         var searcher = _searchers.Acquire();
         try
         {
-            var top = TopFieldCollector.Create(sort, page * size, after, fillFields: true, trackDocScores: true, trackMaxScore: false, docsScoredInOrder: false);
+            // Scores are computed only when they order the results.
+            var top = TopFieldCollector.Create(sort, page * size, after, fillFields: true,
+                trackDocScores: request.Sort == SearchSort.Relevance, trackMaxScore: false, docsScoredInOrder: false);
             var facets = new FacetCollector();
             searcher.Search(query, MultiCollector.Wrap(top, facets));
             var docs = top.GetTopDocs((page - 1) * size, size);
@@ -170,10 +168,9 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
         if (terms.Count == 0) query.Add(new MatchAllDocsQuery(), Occur.MUST);
         foreach (var term in terms)
         {
-            // Each term must occur in some field; the best field scores (name counts most).
-            var anyField = new DisjunctionMaxQuery(0.1f);
-            foreach (var (field, boost) in TextFields) anyField.Add(new TermQuery(new Term(field, term)) { Boost = boost });
-            query.Add(anyField, Occur.MUST);
+            // Each term must occur somewhere; occurring in the name or the category ranks higher.
+            query.Add(new TermQuery(new Term("all", term)), Occur.MUST);
+            foreach (var (field, boost) in BoostFields) query.Add(new TermQuery(new Term(field, term)) { Boost = boost }, Occur.SHOULD);
         }
         AddFilter(query, "category_id", request.CategoryIds.Select(Key));
         AddFilter(query, "province_id", request.ProvinceIds.Select(Key));
