@@ -24,6 +24,13 @@ var database = DatabaseOptions.Read(key => config[key], Path.Combine(dataFolder,
 var search = SearchSettings.Read(config, contentRoot);
 builder.Services.AddSingleton(search);
 
+// A search URL carries the query; let a long one reach the app, which shortens it with a message (not a bare 414).
+builder.WebHost.ConfigureKestrel(o =>
+{
+    o.Limits.MaxRequestLineSize = 128 * 1024;
+    o.Limits.MaxRequestHeadersTotalSize = 160 * 1024;
+});
+
 if (string.Equals(config["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase))
     builder.Logging.ClearProviders().AddJsonConsole(o => { o.IncludeScopes = true; o.UseUtcTimestamp = true; });
 
@@ -100,10 +107,15 @@ builder.Services.AddSingleton<Marketplace.Web.Infrastructure.Images.IImageStore>
     new Marketplace.Web.Infrastructure.Images.LocalFolderImageStore(Path.Combine(dataFolder, "images")));
 builder.Services.AddScoped<Marketplace.Web.Features.Admission.AdmissionService>();
 builder.Services.AddScoped<Marketplace.Web.Features.Catalog.CatalogService>();
-// The embedded index lives in the data folder unless configured; the Elasticsearch adapter is not in this build
-// yet, so that setting also uses the embedded index (a warning says so at start).
-builder.Services.AddSingleton<Marketplace.Search.ISearchIndex>(_ => new Marketplace.Search.LuceneSearchIndex(
-    string.IsNullOrWhiteSpace(config["Search:Lucene:IndexPath"]) ? Path.Combine(dataFolder, "search-index") : search.IndexPath));
+// The search port: the embedded Lucene index (one per node, in the data folder unless configured) or a shared
+// Elasticsearch cluster, chosen by Search:Provider.
+if (search.Provider == SearchProvider.Elasticsearch)
+    builder.Services.AddSingleton<Marketplace.Search.ISearchIndex>(_ => new Marketplace.Search.ElasticsearchSearchIndex(
+        new HttpClient { BaseAddress = new Uri(search.ElasticsearchUrl!.ToString().TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(10) },
+        config["Search:Elasticsearch:Index"] is { Length: > 0 } name ? name : "products"));
+else
+    builder.Services.AddSingleton<Marketplace.Search.ISearchIndex>(_ => new Marketplace.Search.LuceneSearchIndex(
+        string.IsNullOrWhiteSpace(config["Search:Lucene:IndexPath"]) ? Path.Combine(dataFolder, "search-index") : search.IndexPath));
 builder.Services.AddHostedService<Marketplace.Web.Infrastructure.Search.SearchIndexWorker>();
 
 var app = builder.Build();
@@ -129,8 +141,6 @@ app.MapHealthChecks("/health", new Microsoft.AspNetCore.Diagnostics.HealthChecks
 }).DisableHttpMetrics();
 app.MapControllers();
 
-if (search.Provider == SearchProvider.Elasticsearch)
-    app.Logger.LogWarning("Search:Provider is Elasticsearch ({Url}), but this build has only the embedded Lucene index; using it.", search.ElasticsearchUrl);
 await app.InitializeDatabaseAsync();
 await app.RunAsync();
 

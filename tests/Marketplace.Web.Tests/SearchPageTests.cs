@@ -108,3 +108,46 @@ public class SearchPageTests(MarketplaceAppFactory app) : IClassFixture<Marketpl
         Assert.Empty((await app.CreateClient().GetPageAsync("/search?q=" + Uri.EscapeDataString("独特的猴头菇"))).QuerySelectorAll(".card"));
     }
 }
+
+public class SearchBackendTests
+{
+    /// <summary>The app configured for Elasticsearch at an address where nothing listens.</summary>
+    private sealed class UnreachableClusterFactory : MarketplaceAppFactory
+    {
+        protected override IDictionary<string, string?> Settings
+        {
+            get
+            {
+                var s = base.Settings;
+                s["Search:Provider"] = "Elasticsearch";
+                s["Search:Elasticsearch:Url"] = "http://127.0.0.1:9/";
+                return s;
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_provider_setting_selects_the_adapter_and_a_failing_cluster_gives_a_clear_503()
+    {
+        using var app = new UnreachableClusterFactory();
+        var client = app.CreateClient();
+        Assert.IsType<Marketplace.Search.ElasticsearchSearchIndex>(app.Services.GetService(typeof(Marketplace.Search.ISearchIndex)));
+
+        var response = await client.GetAsync("/search?q=" + Uri.EscapeDataString("大米"));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains("搜索服务暂时不可用", body);
+        Assert.Contains("Search is temporarily unavailable", body);
+        // The rest of the storefront does not depend on the search backend.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/categories/1")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_default_provider_is_the_embedded_index()
+    {
+        using var app = new MarketplaceAppFactory();
+        _ = app.CreateClient();
+        Assert.IsType<Marketplace.Search.LuceneSearchIndex>(app.Services.GetService(typeof(Marketplace.Search.ISearchIndex)));
+        await app.SearchCaughtUpAsync();
+    }
+}

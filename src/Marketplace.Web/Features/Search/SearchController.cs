@@ -14,7 +14,8 @@ namespace Marketplace.Web.Features.Search;
 /// Every parameter is in the URL, and every order ends with the product id, so a URL always gives the same page.
 /// </summary>
 [PublicCache]
-public sealed class SearchController(ISearchIndex index, StorefrontQueries storefront, RegionDirectory regions, IStringLocalizer<SharedResource> l) : Controller
+public sealed class SearchController(
+    ISearchIndex index, StorefrontQueries storefront, RegionDirectory regions, IStringLocalizer<SharedResource> l, ILogger<SearchController> logger) : Controller
 {
     public const int MaxQueryLength = 100;
 
@@ -43,7 +44,18 @@ public sealed class SearchController(ISearchIndex index, StorefrontQueries store
             After = after,
         };
 
-        var result = await index.SearchAsync(request, ct);
+        SearchResult result;
+        try
+        {
+            result = await index.SearchAsync(request, ct);
+        }
+        catch (Exception e) when (e is HttpRequestException or InvalidOperationException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            logger.LogError(e, "Search backend failed for {Query}", query);
+            Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return View("Error", new Errors.ErrorViewModel(503, "搜索服务暂时不可用", "Search is temporarily unavailable",
+                "请稍后再试，或先按分类浏览商品。", "Please try again later, or browse the categories meanwhile."));
+        }
         var ids = result.Hits.Select(h => h.Id).ToList();
         var cards = ids.Count == 0 ? [] : await storefront.CardsAsync(ids, ct);
         var categories = (await storefront.CategoriesAsync(ct)).ToDictionary(c => c.Id);
