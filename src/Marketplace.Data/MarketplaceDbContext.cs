@@ -22,6 +22,7 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
     public DbSet<ProductStatusEvent> ProductStatusEvents => Set<ProductStatusEvent>();
     public DbSet<ProductPhoto> ProductPhotos => Set<ProductPhoto>();
     public DbSet<ProductChange> ProductChanges => Set<ProductChange>();
+    public DbSet<QuotaLedgerEntry> QuotaLedgerEntries => Set<QuotaLedgerEntry>();
 
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
@@ -41,6 +42,9 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
     /// </summary>
     private void BumpVersions()
     {
+        // The ledger is append-only; a correction is a new line. (Database triggers enforce the same.)
+        if (ChangeTracker.Entries<QuotaLedgerEntry>().Any(e => e.State is EntityState.Modified or EntityState.Deleted))
+            throw new InvalidOperationException("Quota ledger entries are append-only: add a correcting entry instead.");
         var now = DateTime.UtcNow;
         foreach (var entry in ChangeTracker.Entries<Product>().ToList())
         {
@@ -139,6 +143,17 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
             e.Property(x => x.Reason).HasMaxLength(500);
             e.HasOne<Product>().WithMany().HasForeignKey(x => x.ProductId).OnDelete(DeleteBehavior.Restrict);
             e.HasIndex(x => new { x.ProductId, x.Id });
+        });
+
+        builder.Entity<QuotaLedgerEntry>(e =>
+        {
+            e.Property(x => x.SourceKey).HasMaxLength(80).IsUnicode(false);
+            e.HasIndex(x => x.SourceKey).IsUnique();
+            e.HasIndex(x => new { x.BudgetUnitId, x.Year, x.On });
+            e.HasIndex(x => x.OrderId);
+            e.Property(x => x.Reason).HasMaxLength(500);
+            e.Property(x => x.CreatedBy).HasMaxLength(450);
+            e.HasOne<BudgetUnit>().WithMany().HasForeignKey(x => x.BudgetUnitId).OnDelete(DeleteBehavior.Restrict);
         });
 
         builder.Entity<ProductChange>(e =>

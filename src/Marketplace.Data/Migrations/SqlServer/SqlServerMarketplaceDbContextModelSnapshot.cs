@@ -377,6 +377,61 @@ namespace Marketplace.Data.Migrations.SqlServer
                     b.ToTable("ProductStatusEvents");
                 });
 
+            modelBuilder.Entity("Marketplace.Data.Entities.QuotaLedgerEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("BudgetUnitId")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("CreatedBy")
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("int");
+
+                    b.Property<DateOnly>("On")
+                        .HasColumnType("date");
+
+                    b.Property<long?>("OrderId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<string>("SourceKey")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(80)");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId");
+
+                    b.HasIndex("SourceKey")
+                        .IsUnique();
+
+                    b.HasIndex("BudgetUnitId", "Year", "On");
+
+                    b.ToTable("QuotaLedgerEntries");
+                });
+
             modelBuilder.Entity("Marketplace.Data.Entities.Region", b =>
                 {
                     b.Property<int>("Id")
@@ -771,6 +826,15 @@ namespace Marketplace.Data.Migrations.SqlServer
                     b.HasOne("Marketplace.Data.Entities.Product", null)
                         .WithMany()
                         .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.QuotaLedgerEntry", b =>
+                {
+                    b.HasOne("Marketplace.Data.Entities.BudgetUnit", null)
+                        .WithMany()
+                        .HasForeignKey("BudgetUnitId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

@@ -361,6 +361,59 @@ namespace Marketplace.Data.Migrations.Sqlite
                     b.ToTable("ProductStatusEvents");
                 });
 
+            modelBuilder.Entity("Marketplace.Data.Entities.QuotaLedgerEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("BudgetUnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("On")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("OrderId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SourceKey")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId");
+
+                    b.HasIndex("SourceKey")
+                        .IsUnique();
+
+                    b.HasIndex("BudgetUnitId", "Year", "On");
+
+                    b.ToTable("QuotaLedgerEntries");
+                });
+
             modelBuilder.Entity("Marketplace.Data.Entities.Region", b =>
                 {
                     b.Property<int>("Id")
@@ -744,6 +797,15 @@ namespace Marketplace.Data.Migrations.Sqlite
                     b.HasOne("Marketplace.Data.Entities.Product", null)
                         .WithMany()
                         .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.QuotaLedgerEntry", b =>
+                {
+                    b.HasOne("Marketplace.Data.Entities.BudgetUnit", null)
+                        .WithMany()
+                        .HasForeignKey("BudgetUnitId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
