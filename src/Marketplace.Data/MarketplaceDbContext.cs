@@ -23,6 +23,10 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
     public DbSet<ProductPhoto> ProductPhotos => Set<ProductPhoto>();
     public DbSet<ProductChange> ProductChanges => Set<ProductChange>();
     public DbSet<QuotaLedgerEntry> QuotaLedgerEntries => Set<QuotaLedgerEntry>();
+    public DbSet<RegionPolicy> RegionPolicies => Set<RegionPolicy>();
+    public DbSet<QuotaFiling> QuotaFilings => Set<QuotaFiling>();
+    public DbSet<MonthlyPlanAmount> MonthlyPlanAmounts => Set<MonthlyPlanAmount>();
+    public DbSet<QuotaFilingEvent> QuotaFilingEvents => Set<QuotaFilingEvent>();
 
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
@@ -143,6 +147,42 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
             e.Property(x => x.Reason).HasMaxLength(500);
             e.HasOne<Product>().WithMany().HasForeignKey(x => x.ProductId).OnDelete(DeleteBehavior.Restrict);
             e.HasIndex(x => new { x.ProductId, x.Id });
+        });
+
+        builder.Entity<RegionPolicy>(e =>
+        {
+            e.HasIndex(x => new { x.RegionId, x.Year }).IsUnique();
+            e.Property(x => x.CurveBp).HasMaxLength(100).IsUnicode(false);
+            e.Property(x => x.SetByUserId).HasMaxLength(450);
+            e.HasOne<Region>().WithMany().HasForeignKey(x => x.RegionId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<QuotaFiling>(e =>
+        {
+            e.HasIndex(x => new { x.BudgetUnitId, x.Year, x.Version }).IsUnique();
+            e.HasIndex(x => new { x.Year, x.Status });
+            e.Property(x => x.ExemptionReason).HasMaxLength(500);
+            e.Property(x => x.CateringOperator).HasMaxLength(500);
+            e.Property(x => x.ReturnReason).HasMaxLength(500);
+            e.HasOne<BudgetUnit>().WithMany().HasForeignKey(x => x.BudgetUnitId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<BudgetUnit>().WithMany().HasForeignKey(x => x.HostUnitId).OnDelete(DeleteBehavior.Restrict);
+            e.HasMany(x => x.Plan).WithOne().HasForeignKey(x => x.FilingId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<MonthlyPlanAmount>(e =>
+        {
+            e.HasKey(x => new { x.FilingId, x.Month });
+            e.ToTable(t => t.HasCheckConstraint("CK_MonthlyPlanAmounts_Month", "\"Month\" BETWEEN 1 AND 12"));
+        });
+
+        builder.Entity<QuotaFilingEvent>(e =>
+        {
+            e.Property(x => x.Action).HasMaxLength(32).IsUnicode(false);
+            e.Property(x => x.ActorUserId).HasMaxLength(450);
+            e.Property(x => x.ActorName).HasMaxLength(100);
+            e.Property(x => x.Reason).HasMaxLength(500);
+            e.HasOne<QuotaFiling>().WithMany().HasForeignKey(x => x.FilingId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(x => new { x.FilingId, x.Id });
         });
 
         builder.Entity<QuotaLedgerEntry>(e =>

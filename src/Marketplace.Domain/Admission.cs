@@ -12,7 +12,7 @@ public enum AdmissionAction
 }
 
 /// <summary>Who acts: a role and, for a finance bureau, the region it governs.</summary>
-public sealed record Actor(string UserId, string Name, string Role, int? RegionId = null, int? VendorId = null)
+public sealed record Actor(string UserId, string Name, string Role, int? RegionId = null, int? VendorId = null, int? UnitId = null)
 {
     public bool Is(string role) => Role == role;
 }

@@ -11,7 +11,8 @@ public static class ActorExtensions
         var role = Roles.All.FirstOrDefault(user.IsInRole) ?? "";
         return new Actor(
             user.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("Not signed in."),
-            user.DisplayNameOf(), role, user.GetInt(MarketplaceClaims.RegionId), user.GetInt(MarketplaceClaims.VendorId));
+            user.DisplayNameOf(), role, user.GetInt(MarketplaceClaims.RegionId), user.GetInt(MarketplaceClaims.VendorId),
+            user.GetInt(MarketplaceClaims.BudgetUnitId));
     }
 
     /// <summary>The vendor a Vendor-role user acts for; a vendor user without one is refused.</summary>

@@ -176,6 +176,25 @@ namespace Marketplace.Data.Migrations.SqlServer
                     b.ToTable("Categories");
                 });
 
+            modelBuilder.Entity("Marketplace.Data.Entities.MonthlyPlanAmount", b =>
+                {
+                    b.Property<int>("FilingId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("int");
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("FilingId", "Month");
+
+                    b.ToTable("MonthlyPlanAmounts", t =>
+                        {
+                            t.HasCheckConstraint("CK_MonthlyPlanAmounts_Month", "\"Month\" BETWEEN 1 AND 12");
+                        });
+                });
+
             modelBuilder.Entity("Marketplace.Data.Entities.Product", b =>
                 {
                     b.Property<int>("Id")
@@ -377,6 +396,130 @@ namespace Marketplace.Data.Migrations.SqlServer
                     b.ToTable("ProductStatusEvents");
                 });
 
+            modelBuilder.Entity("Marketplace.Data.Entities.QuotaFiling", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime?>("ApprovedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("Arrangement")
+                        .HasColumnType("int");
+
+                    b.Property<int>("BudgetUnitId")
+                        .HasColumnType("int");
+
+                    b.Property<long>("CanteenTotalFen")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("CateringOperator")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("ExemptionReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<int?>("HostUnitId")
+                        .HasColumnType("int");
+
+                    b.Property<bool>("IsEffective")
+                        .HasColumnType("bit");
+
+                    b.Property<bool>("IsLate")
+                        .HasColumnType("bit");
+
+                    b.Property<bool>("NeedsExemption")
+                        .HasColumnType("bit");
+
+                    b.Property<int>("RatioBp")
+                        .HasColumnType("int");
+
+                    b.Property<long>("ReservedFen")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ReturnReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime?>("SubmittedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HostUnitId");
+
+                    b.HasIndex("Year", "Status");
+
+                    b.HasIndex("BudgetUnitId", "Year", "Version")
+                        .IsUnique();
+
+                    b.ToTable("QuotaFilings");
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.QuotaFilingEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(32)");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("ActorUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("FilingId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("From")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<int>("To")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FilingId", "Id");
+
+                    b.ToTable("QuotaFilingEvents");
+                });
+
             modelBuilder.Entity("Marketplace.Data.Entities.QuotaLedgerEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -461,6 +604,54 @@ namespace Marketplace.Data.Migrations.SqlServer
                     b.HasIndex("IsPovertyRelief", "Id");
 
                     b.ToTable("Regions");
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.RegionPolicy", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("AlertThresholdBp")
+                        .HasColumnType("int");
+
+                    b.Property<string>("CurveBp")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(100)");
+
+                    b.Property<DateOnly>("FilingDeadline")
+                        .HasColumnType("date");
+
+                    b.Property<int>("MinimumRatioBp")
+                        .HasColumnType("int");
+
+                    b.Property<int>("RegionId")
+                        .HasColumnType("int");
+
+                    b.Property<string>("SetByUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<bool>("UnionPurchasesCount")
+                        .HasColumnType("bit");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RegionId", "Year")
+                        .IsUnique();
+
+                    b.ToTable("RegionPolicies");
                 });
 
             modelBuilder.Entity("Marketplace.Data.Entities.Vendor", b =>
@@ -774,6 +965,15 @@ namespace Marketplace.Data.Migrations.SqlServer
                     b.Navigation("Region");
                 });
 
+            modelBuilder.Entity("Marketplace.Data.Entities.MonthlyPlanAmount", b =>
+                {
+                    b.HasOne("Marketplace.Data.Entities.QuotaFiling", null)
+                        .WithMany("Plan")
+                        .HasForeignKey("FilingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Marketplace.Data.Entities.Product", b =>
                 {
                     b.HasOne("Marketplace.Data.Entities.Category", "Category")
@@ -830,6 +1030,29 @@ namespace Marketplace.Data.Migrations.SqlServer
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Marketplace.Data.Entities.QuotaFiling", b =>
+                {
+                    b.HasOne("Marketplace.Data.Entities.BudgetUnit", null)
+                        .WithMany()
+                        .HasForeignKey("BudgetUnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Marketplace.Data.Entities.BudgetUnit", null)
+                        .WithMany()
+                        .HasForeignKey("HostUnitId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.QuotaFilingEvent", b =>
+                {
+                    b.HasOne("Marketplace.Data.Entities.QuotaFiling", null)
+                        .WithMany()
+                        .HasForeignKey("FilingId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Marketplace.Data.Entities.QuotaLedgerEntry", b =>
                 {
                     b.HasOne("Marketplace.Data.Entities.BudgetUnit", null)
@@ -847,6 +1070,15 @@ namespace Marketplace.Data.Migrations.SqlServer
                         .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Parent");
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.RegionPolicy", b =>
+                {
+                    b.HasOne("Marketplace.Data.Entities.Region", null)
+                        .WithMany()
+                        .HasForeignKey("RegionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Marketplace.Data.Entities.Vendor", b =>
@@ -923,6 +1155,11 @@ namespace Marketplace.Data.Migrations.SqlServer
             modelBuilder.Entity("Marketplace.Data.Entities.Product", b =>
                 {
                     b.Navigation("Photos");
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.QuotaFiling", b =>
+                {
+                    b.Navigation("Plan");
                 });
 #pragma warning restore 612, 618
         }

@@ -168,6 +168,25 @@ namespace Marketplace.Data.Migrations.Sqlite
                     b.ToTable("Categories");
                 });
 
+            modelBuilder.Entity("Marketplace.Data.Entities.MonthlyPlanAmount", b =>
+                {
+                    b.Property<int>("FilingId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("FilingId", "Month");
+
+                    b.ToTable("MonthlyPlanAmounts", t =>
+                        {
+                            t.HasCheckConstraint("CK_MonthlyPlanAmounts_Month", "\"Month\" BETWEEN 1 AND 12");
+                        });
+                });
+
             modelBuilder.Entity("Marketplace.Data.Entities.Product", b =>
                 {
                     b.Property<int>("Id")
@@ -361,6 +380,126 @@ namespace Marketplace.Data.Migrations.Sqlite
                     b.ToTable("ProductStatusEvents");
                 });
 
+            modelBuilder.Entity("Marketplace.Data.Entities.QuotaFiling", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ApprovedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Arrangement")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("BudgetUnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CanteenTotalFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CateringOperator")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExemptionReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("HostUnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsEffective")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsLate")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("NeedsExemption")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RatioBp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReservedFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReturnReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("SubmittedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HostUnitId");
+
+                    b.HasIndex("Year", "Status");
+
+                    b.HasIndex("BudgetUnitId", "Year", "Version")
+                        .IsUnique();
+
+                    b.ToTable("QuotaFilings");
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.QuotaFilingEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FilingId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("From")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("To")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FilingId", "Id");
+
+                    b.ToTable("QuotaFilingEvents");
+                });
+
             modelBuilder.Entity("Marketplace.Data.Entities.QuotaLedgerEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -443,6 +582,52 @@ namespace Marketplace.Data.Migrations.Sqlite
                     b.HasIndex("IsPovertyRelief", "Id");
 
                     b.ToTable("Regions");
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.RegionPolicy", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AlertThresholdBp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CurveBp")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("FilingDeadline")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("MinimumRatioBp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RegionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SetByUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("UnionPurchasesCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RegionId", "Year")
+                        .IsUnique();
+
+                    b.ToTable("RegionPolicies");
                 });
 
             modelBuilder.Entity("Marketplace.Data.Entities.Vendor", b =>
@@ -745,6 +930,15 @@ namespace Marketplace.Data.Migrations.Sqlite
                     b.Navigation("Region");
                 });
 
+            modelBuilder.Entity("Marketplace.Data.Entities.MonthlyPlanAmount", b =>
+                {
+                    b.HasOne("Marketplace.Data.Entities.QuotaFiling", null)
+                        .WithMany("Plan")
+                        .HasForeignKey("FilingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Marketplace.Data.Entities.Product", b =>
                 {
                     b.HasOne("Marketplace.Data.Entities.Category", "Category")
@@ -801,6 +995,29 @@ namespace Marketplace.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Marketplace.Data.Entities.QuotaFiling", b =>
+                {
+                    b.HasOne("Marketplace.Data.Entities.BudgetUnit", null)
+                        .WithMany()
+                        .HasForeignKey("BudgetUnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Marketplace.Data.Entities.BudgetUnit", null)
+                        .WithMany()
+                        .HasForeignKey("HostUnitId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.QuotaFilingEvent", b =>
+                {
+                    b.HasOne("Marketplace.Data.Entities.QuotaFiling", null)
+                        .WithMany()
+                        .HasForeignKey("FilingId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Marketplace.Data.Entities.QuotaLedgerEntry", b =>
                 {
                     b.HasOne("Marketplace.Data.Entities.BudgetUnit", null)
@@ -818,6 +1035,15 @@ namespace Marketplace.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Parent");
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.RegionPolicy", b =>
+                {
+                    b.HasOne("Marketplace.Data.Entities.Region", null)
+                        .WithMany()
+                        .HasForeignKey("RegionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Marketplace.Data.Entities.Vendor", b =>
@@ -894,6 +1120,11 @@ namespace Marketplace.Data.Migrations.Sqlite
             modelBuilder.Entity("Marketplace.Data.Entities.Product", b =>
                 {
                     b.Navigation("Photos");
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.QuotaFiling", b =>
+                {
+                    b.Navigation("Plan");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,155 @@
+using System.Globalization;
+using Marketplace.Data;
+using Marketplace.Data.Entities;
+using Marketplace.Domain;
+using Marketplace.Domain.Quota;
+using Marketplace.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Marketplace.Web.Features.Quota;
+
+public sealed record PolicyInput(BasisPoints MinimumRatio, DateOnly FilingDeadline, bool UnionPurchasesCount, BasisPoints AlertThreshold, IReadOnlyList<BasisPoints>? Curve);
+
+/// <summary>
+/// Reserved shares: region policies (set by a finance bureau for its own region, inherited below), each unit's yearly
+/// filing with its review, amendments as new versions, and the monthly plan of the filing in force.
+/// </summary>
+public sealed class QuotaService(MarketplaceDbContext db, RegionDirectory regions, TimeProvider clock)
+{
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    public async Task SetPolicyAsync(Actor actor, int regionId, int year, PolicyInput input, CancellationToken ct)
+    {
+        if (!actor.Is(Roles.FinanceBureau) || actor.RegionId is not { } own || !RegionCode.IsValid(regionId) || !RegionCode.Contains(own, regionId))
+            throw new ForbiddenException("只能为本级及下级地区设置政策", "A finance bureau sets policies for its own region and the regions below it only.");
+        var policy = ReservationPolicy.Create(regionId, year, input.MinimumRatio, input.FilingDeadline, input.UnionPurchasesCount, input.AlertThreshold, input.Curve);
+        var row = await db.RegionPolicies.FirstOrDefaultAsync(p => p.RegionId == regionId && p.Year == year, ct);
+        if (row is null)
+        {
+            row = new RegionPolicy { RegionId = regionId, Year = year, CurveBp = "", SetByUserId = actor.UserId };
+            db.RegionPolicies.Add(row);
+        }
+        row.MinimumRatioBp = policy.MinimumRatio.Value;
+        row.FilingDeadline = policy.FilingDeadline;
+        row.UnionPurchasesCount = policy.UnionPurchasesCount;
+        row.AlertThresholdBp = policy.AlertThreshold.Value;
+        row.CurveBp = string.Join(',', policy.Curve.Select(c => c.Value.ToString(CultureInfo.InvariantCulture)));
+        row.SetByUserId = actor.UserId;
+        row.UpdatedAt = Now;
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>The policy in force for a region: its own, else the nearest ancestor's (one query for the whole chain).</summary>
+    public async Task<ReservationPolicy?> PolicyForAsync(int regionId, int year, CancellationToken ct)
+    {
+        var chain = new List<int>();
+        for (var r = regions.Find(regionId); r is not null; r = r.ParentId is { } p ? regions.Find(p) : null) chain.Add(r.Id);
+        var rows = await db.RegionPolicies.AsNoTracking().Where(p => p.Year == year && chain.Contains(p.RegionId)).ToListAsync(ct);
+        var policies = rows.Select(r => ReservationPolicy.Create(r.RegionId, r.Year, new BasisPoints(r.MinimumRatioBp), r.FilingDeadline,
+            r.UnionPurchasesCount, new BasisPoints(r.AlertThresholdBp),
+            r.CurveBp.Split(',').Select(v => new BasisPoints(int.Parse(v, CultureInfo.InvariantCulture))).ToList()));
+        return ReservationPolicy.Resolve(regionId, year, policies, id => regions.Find(id)?.ParentId);
+    }
+
+    private async Task<(BudgetUnit Unit, ReservationPolicy Policy)> UnitAndPolicyAsync(int unitId, int year, CancellationToken ct)
+    {
+        var unit = await db.BudgetUnits.AsNoTracking().FirstAsync(u => u.Id == unitId, ct);
+        var policy = await PolicyForAsync(unit.RegionId, year, ct)
+                     ?? throw new DomainException($"本地区尚未设置{year}年度预留份额政策", $"No reserved-share policy has been set for {year} in this region.");
+        return (unit, policy);
+    }
+
+    private static int RequireUnit(Actor actor) =>
+        actor.Is(Roles.Buyer) && actor.UnitId is { } unit ? unit : throw new ForbiddenException("只有预算单位可以填报", "Only a budget unit files.");
+
+    /// <summary>
+    /// Saves the unit's filing for a year as a draft: a new filing, the open draft or returned filing, or — once a
+    /// version is approved — a new version (an amendment) while the approved one stays in force.
+    /// </summary>
+    public async Task<(int? FilingId, Dictionary<string, string> Errors)> SaveDraftAsync(Actor actor, int year, FilingInput input, CancellationToken ct)
+    {
+        var unitId = RequireUnit(actor);
+        var (_, policy) = await UnitAndPolicyAsync(unitId, year, ct);
+        var (valid, errors) = FilingRules.Validate(input with { UnitId = unitId }, policy);
+        if (valid?.HostUnitId is { } host && !await db.BudgetUnits.AnyAsync(u => u.Id == host, ct))
+            errors["HostUnitId"] = "共用食堂的主办单位不存在 / The host unit does not exist.";
+        if (valid is null || errors.Count > 0) return (null, errors);
+
+        var latest = await db.QuotaFilings.Where(f => f.BudgetUnitId == unitId && f.Year == year).OrderByDescending(f => f.Version).FirstOrDefaultAsync(ct);
+        if (latest?.Status == FilingStatus.Submitted)
+            throw new DomainException("填报正在审核中，审核完成后才能修改", "The filing is being reviewed; it can be changed after the review.");
+        var filing = latest is { Status: FilingStatus.Draft or FilingStatus.Returned } ? latest : null;
+        if (filing is null)
+        {
+            filing = new QuotaFiling { BudgetUnitId = unitId, Year = year, Version = (latest?.Version ?? 0) + 1, Status = FilingStatus.Draft, CreatedAt = Now };
+            db.QuotaFilings.Add(filing);
+        }
+        filing.Arrangement = valid.Arrangement;
+        filing.CanteenTotalFen = valid.CanteenTotal.Fen;
+        filing.RatioBp = valid.Ratio.Value;
+        filing.ReservedFen = valid.Reserved.Fen;
+        filing.NeedsExemption = valid.NeedsExemption;
+        filing.ExemptionReason = valid.ExemptionReason;
+        filing.CateringOperator = valid.CateringOperator;
+        filing.HostUnitId = valid.HostUnitId;
+        await db.SaveChangesAsync(ct);
+        return (filing.Id, errors);
+    }
+
+    public async Task SubmitAsync(Actor actor, int filingId, CancellationToken ct)
+    {
+        var unitId = RequireUnit(actor);
+        var filing = await db.QuotaFilings.FirstOrDefaultAsync(f => f.Id == filingId && f.BudgetUnitId == unitId, ct)
+                     ?? throw new DomainException("填报不存在", "No such filing.");
+        var (_, policy) = await UnitAndPolicyAsync(unitId, filing.Year, ct);
+        var from = filing.Status;
+        filing.Status = FilingWorkflow.Apply(from, FilingAction.Submit, actor.Role, null);
+        filing.SubmittedAt = Now;
+        filing.IsLate = FilingWorkflow.IsLate(Now, policy.FilingDeadline);
+        filing.ReturnReason = null;
+        Record(filing, from, FilingAction.Submit, actor, filing.IsLate ? "逾期填报 / filed after the deadline" : null);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>The finance bureau of the unit's region (or above) approves — which also grants a requested exemption — or returns it.</summary>
+    public async Task ReviewAsync(Actor actor, int filingId, FilingAction action, string? reason, CancellationToken ct)
+    {
+        var filing = await db.QuotaFilings.FirstOrDefaultAsync(f => f.Id == filingId, ct) ?? throw new DomainException("填报不存在", "No such filing.");
+        var unitRegion = await db.BudgetUnits.Where(u => u.Id == filing.BudgetUnitId).Select(u => u.RegionId).FirstAsync(ct);
+        if (!actor.Is(Roles.FinanceBureau) || actor.RegionId is not { } own || !RegionCode.Contains(own, unitRegion))
+            throw new ForbiddenException("该单位不在您的管辖地区内", "The unit is outside your region.");
+        if (action is not (FilingAction.Approve or FilingAction.Return)) throw new DomainException("不支持的审核操作", "Unsupported review action.");
+        var from = filing.Status;
+        filing.Status = FilingWorkflow.Apply(from, action, actor.Role, reason);
+        if (action == FilingAction.Return) filing.ReturnReason = reason!.Trim();
+        else
+        {
+            // The approved version is now the one in force; earlier versions stay as history.
+            await db.QuotaFilings.Where(f => f.BudgetUnitId == filing.BudgetUnitId && f.Year == filing.Year && f.Id != filing.Id && f.IsEffective)
+                .ExecuteUpdateAsync(u => u.SetProperty(f => f.IsEffective, false), ct);
+            filing.IsEffective = true;
+            filing.ApprovedAt = Now;
+        }
+        Record(filing, from, action, actor, reason);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Replaces the monthly plan of the unit's approved filing; the twelve months must add up to the reserved amount.</summary>
+    public async Task SavePlanAsync(Actor actor, int year, IReadOnlyList<Money> months, CancellationToken ct)
+    {
+        var unitId = RequireUnit(actor);
+        var filing = await db.QuotaFilings.Include(f => f.Plan).FirstOrDefaultAsync(f => f.BudgetUnitId == unitId && f.Year == year && f.IsEffective, ct)
+                     ?? throw new DomainException("须先有经财政部门审核通过的填报", "The plan needs an approved filing first.");
+        var plan = MonthlyPlan.Create(new Money(filing.ReservedFen), months);
+        filing.Plan.Clear();
+        filing.Plan.AddRange(plan.Months.Select((m, i) => new MonthlyPlanAmount { Month = i + 1, AmountFen = m.Fen }));
+        await db.SaveChangesAsync(ct);
+    }
+
+    private void Record(QuotaFiling filing, FilingStatus from, FilingAction action, Actor actor, string? reason) =>
+        db.QuotaFilingEvents.Add(new QuotaFilingEvent
+        {
+            FilingId = filing.Id, From = from, To = filing.Status, Action = action.ToString(), ActorUserId = actor.UserId,
+            ActorName = actor.Name, Reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(), At = Now,
+        });
+}
