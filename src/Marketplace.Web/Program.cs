@@ -108,6 +108,7 @@ builder.Services.AddSingleton<Marketplace.Web.Infrastructure.Images.IImageStore>
 builder.Services.AddScoped<Marketplace.Web.Features.Admission.AdmissionService>();
 builder.Services.AddScoped<Marketplace.Web.Features.Catalog.CatalogService>();
 builder.Services.AddScoped<Marketplace.Web.Features.Quota.QuotaService>();
+builder.Services.AddScoped<Marketplace.Data.Quota.LedgerWriter>();
 // The search port: the embedded Lucene index (one per node, in the data folder unless configured) or a shared
 // Elasticsearch cluster, chosen by Search:Provider.
 if (search.Provider == SearchProvider.Elasticsearch)

@@ -29,8 +29,12 @@ public sealed class DemoAccounts(MarketplaceDbContext db, UserManager<AppUser> u
         // Pick the scope of each account from the seeded data, deterministically.
         var childUnit = await db.BudgetUnits.AsNoTracking().Where(u => u.ParentId != null).OrderBy(u => u.Id).FirstAsync();
         var parentUnit = await db.BudgetUnits.AsNoTracking().FirstAsync(u => u.Id == childUnit.ParentId);
-        var vendor = await db.Vendors.AsNoTracking().Where(v => v.Status == VendorStatus.Active).OrderBy(v => v.Id).FirstAsync();
-        var province = RegionCode.ProvinceOf(vendor.CountyId);
+        // One province for the whole demo, so the demo finance bureau governs both the buyer's filings and the
+        // demo vendor's admission.
+        var province = RegionCode.ProvinceOf(childUnit.RegionId);
+        var (from, to) = RegionCode.SubtreeRange(province);
+        var vendor = await db.Vendors.AsNoTracking().Where(v => v.Status == VendorStatus.Active && v.CountyId >= from && v.CountyId <= to).OrderBy(v => v.Id).FirstOrDefaultAsync()
+                     ?? await db.Vendors.AsNoTracking().Where(v => v.Status == VendorStatus.Active).OrderBy(v => v.Id).FirstAsync();
 
         var accounts = new List<(Account Account, Action<AppUser> Scope)>
         {

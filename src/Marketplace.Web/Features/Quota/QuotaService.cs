@@ -152,4 +152,62 @@ public sealed class QuotaService(MarketplaceDbContext db, RegionDirectory region
             FilingId = filing.Id, From = from, To = filing.Status, Action = action.ToString(), ActorUserId = actor.UserId,
             ActorName = actor.Name, Reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(), At = Now,
         });
+
+    private static FilingSummary Summary(QuotaFiling f) => new(f.Id, f.Version, f.Status, f.IsEffective, f.Arrangement, new Money(f.CanteenTotalFen),
+        new BasisPoints(f.RatioBp), new Money(f.ReservedFen), f.NeedsExemption, f.IsLate, f.ReturnReason, f.SubmittedAt);
+
+    /// <summary>The unit's page: its filings, the plan of the one in force, and progress from the ledger through the last full month.</summary>
+    public async Task<UnitQuotaViewModel> UnitAsync(int unitId, int year, CancellationToken ct)
+    {
+        var unit = await db.BudgetUnits.AsNoTracking().FirstAsync(u => u.Id == unitId, ct);
+        var policy = await PolicyForAsync(unit.RegionId, year, ct);
+        var filings = await db.QuotaFilings.AsNoTracking().Include(f => f.Plan).Where(f => f.BudgetUnitId == unitId && f.Year == year)
+            .OrderByDescending(f => f.Version).ToListAsync(ct);
+        var latest = filings.FirstOrDefault();
+        var effective = filings.FirstOrDefault(f => f.IsEffective);
+        var form = latest is null ? new FilingForm { RatioPercent = policy?.MinimumRatio.ToString().TrimEnd('%') } : new FilingForm
+        {
+            Arrangement = latest.Arrangement,
+            CanteenTotalYuan = latest.CanteenTotalFen > 0 ? new Money(latest.CanteenTotalFen).ToYuanString() : null,
+            RatioPercent = new BasisPoints(latest.RatioBp).ToString().TrimEnd('%'),
+            ExemptionReason = latest.ExemptionReason, CateringOperator = latest.CateringOperator, HostUnitId = latest.HostUnitId,
+        };
+        var plan = effective is { Plan.Count: 12 } ? MonthlyPlan.Create(new Money(effective.ReservedFen), effective.Plan.OrderBy(p => p.Month).Select(p => new Money(p.AmountFen)).ToList()) : null;
+        var ledger = await db.QuotaLedgerEntries.AsNoTracking().Where(x => x.BudgetUnitId == unitId && x.Year == year).OrderBy(x => x.On).ThenBy(x => x.Id)
+            .Select(x => new LedgerRow(x.On, x.Kind, new Money(x.AmountFen), x.OrderId, x.SourceKey, x.Reason)).ToListAsync(ct);
+        var today = DateOnly.FromDateTime(Now.AddHours(8));
+        var through = year < today.Year ? 12 : year > today.Year ? 0 : today.Month - 1; // months that are over
+        var progress = policy is not null && effective is { ReservedFen: > 0 }
+            ? Progress.Compute(new Money(effective.ReservedFen), plan,
+                ledger.Select(l => new LedgerLine(unitId, year, l.Kind, l.Amount, l.On, l.SourceKey, l.OrderId, l.Reason)), policy, through)
+            : null;
+        return new UnitQuotaViewModel(year, unit.Name, policy, latest is null ? null : Summary(latest), effective is null ? null : Summary(effective),
+            form, plan, progress, ledger, through);
+    }
+
+    public async Task<MonthlyPlan> SuggestPlanAsync(int unitId, int year, bool followCurve, CancellationToken ct)
+    {
+        var (_, policy) = await UnitAndPolicyAsync(unitId, year, ct);
+        var reserved = await db.QuotaFilings.Where(f => f.BudgetUnitId == unitId && f.Year == year && f.IsEffective).Select(f => (long?)f.ReservedFen).FirstOrDefaultAsync(ct)
+                       ?? throw new DomainException("须先有经财政部门审核通过的填报", "The plan needs an approved filing first.");
+        return followCurve ? MonthlyPlan.FollowCurve(new Money(reserved), policy) : MonthlyPlan.SpreadEvenly(new Money(reserved));
+    }
+
+    /// <summary>The finance bureau's view: units of its region's subtree with their latest filing, filtered by state.</summary>
+    public async Task<RegionQuotaViewModel> RegionAsync(Actor actor, int year, string? filter, CancellationToken ct)
+    {
+        if (!actor.Is(Roles.FinanceBureau) || actor.RegionId is not { } region) throw new ForbiddenException("只有财政部门可以查看", "Finance bureaus only.");
+        var (from, to) = RegionCode.SubtreeRange(region);
+        var units = await db.BudgetUnits.AsNoTracking().Where(u => u.RegionId >= from && u.RegionId <= to).OrderBy(u => u.Id)
+            .Select(u => new { u.Id, u.Name, u.RegionId }).ToListAsync(ct);
+        var ids = units.Select(u => u.Id).ToList();
+        var latest = (await db.QuotaFilings.AsNoTracking().Where(f => f.Year == year && ids.Contains(f.BudgetUnitId)).ToListAsync(ct))
+            .GroupBy(f => f.BudgetUnitId).ToDictionary(g => g.Key, g => Summary(g.OrderByDescending(f => f.Version).First()));
+        var rows = units.Select(u => new RegionFilingRow(u.Id, u.Name, regions.PathOf(u.RegionId), latest.GetValueOrDefault(u.Id))).ToList();
+        string StateOf(RegionFilingRow r) => r.Latest is null || r.Latest.Status == FilingStatus.Draft ? "NotFiled" : r.Latest.Status.ToString();
+        var counts = rows.GroupBy(StateOf).ToDictionary(g => g.Key, g => g.Count());
+        var own = (await db.RegionPolicies.AsNoTracking().AnyAsync(p => p.RegionId == region && p.Year == year, ct)) ? await PolicyForAsync(region, year, ct) : null;
+        return new RegionQuotaViewModel(year, regions.PathOf(region), region, own, await PolicyForAsync(region, year, ct), filter,
+            filter is null ? rows : rows.Where(r => StateOf(r) == filter).ToList(), counts);
+    }
 }

@@ -1,0 +1,28 @@
+using Marketplace.Domain;
+using Marketplace.Domain.Quota;
+
+namespace Marketplace.Web.Features.Quota;
+
+public sealed class FilingForm
+{
+    public CanteenArrangement Arrangement { get; set; } = CanteenArrangement.OwnCanteen;
+    public string? CanteenTotalYuan { get; set; }
+    public string? RatioPercent { get; set; }
+    public string? ExemptionReason { get; set; }
+    public string? CateringOperator { get; set; }
+    public int? HostUnitId { get; set; }
+}
+
+public sealed record FilingSummary(int Id, int Version, FilingStatus Status, bool IsEffective, CanteenArrangement Arrangement, Money CanteenTotal,
+    BasisPoints Ratio, Money Reserved, bool NeedsExemption, bool IsLate, string? ReturnReason, DateTime? SubmittedAt);
+
+public sealed record LedgerRow(DateOnly On, LedgerEntryKind Kind, Money Amount, long? OrderId, string SourceKey, string? Reason);
+
+public sealed record UnitQuotaViewModel(
+    int Year, string UnitName, ReservationPolicy? Policy, FilingSummary? Latest, FilingSummary? Effective, FilingForm Form,
+    MonthlyPlan? Plan, YearProgress? Progress, IReadOnlyList<LedgerRow> Ledger, int ThroughMonth);
+
+public sealed record RegionFilingRow(int UnitId, string UnitName, string Region, FilingSummary? Latest);
+
+public sealed record RegionQuotaViewModel(int Year, string RegionName, int RegionId, ReservationPolicy? OwnPolicy, ReservationPolicy? InForce,
+    string? Filter, IReadOnlyList<RegionFilingRow> Rows, IReadOnlyDictionary<string, int> Counts);

@@ -1,0 +1,84 @@
+using System.Net;
+using Marketplace.Data.Quota;
+using Marketplace.Domain;
+using Marketplace.Domain.Quota;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Marketplace.Web.Tests;
+
+public class QuotaHttpTests(MarketplaceAppFactory app) : IClassFixture<MarketplaceAppFactory>
+{
+    private static readonly int Year = DateTime.UtcNow.AddHours(8).Year;
+
+    [Fact]
+    public async Task A_bureau_sets_the_policy_a_unit_files_the_bureau_approves_and_the_unit_plans_and_sees_progress()
+    {
+        var finance = await app.SignedInAsync("finance");
+        var buyer = await app.SignedInAsync("buyer");
+
+        var before = await buyer.GetPageAsync("/quota");
+        Assert.Contains("尚未设置", before.QuerySelector(".notice")!.TextContent);
+
+        var policy = await finance.PostFormAsync("/quota/region", "/quota/region/policy", new Dictionary<string, string>
+        {
+            ["year"] = Year.ToString(), ["minimumPercent"] = "20", ["deadline"] = $"{Year}-12-31", ["unionPurchasesCount"] = "true", ["alertPercent"] = "10", ["curve"] = "",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, policy.StatusCode);
+        var outOfRange = await finance.PostFormAsync("/quota/region", "/quota/region/policy", new Dictionary<string, string>
+        {
+            ["year"] = Year.ToString(), ["minimumPercent"] = "35", ["deadline"] = $"{Year}-12-31", ["alertPercent"] = "10",
+        });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, outOfRange.StatusCode);
+        Assert.Contains("15%到30%", await outOfRange.Content.ReadAsStringAsync());
+
+        // Below the minimum without a reason: refused with the reason named.
+        var low = await buyer.PostFormAsync("/quota", "/quota/filing", new Dictionary<string, string>
+        {
+            ["Arrangement"] = "OwnCanteen", ["CanteenTotalYuan"] = "1200000", ["RatioPercent"] = "10",
+        });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, low.StatusCode);
+        Assert.Contains("最低比例", Html.Parse(await low.Content.ReadAsStringAsync()).QuerySelector(".errors")!.TextContent);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await buyer.PostFormAsync("/quota", "/quota/filing", new Dictionary<string, string>
+        {
+            ["Arrangement"] = "OwnCanteen", ["CanteenTotalYuan"] = "1200000", ["RatioPercent"] = "25",
+        })).StatusCode);
+        var page = await buyer.GetPageAsync("/quota");
+        var submitAction = page.QuerySelector("form:has(.submit-filing)")!.GetAttribute("action")!;
+        Assert.Equal(HttpStatusCode.Redirect, (await buyer.PostFormAsync("/quota", submitAction, new Dictionary<string, string>())).StatusCode);
+
+        var queue = await finance.GetPageAsync("/quota/region?state=Submitted");
+        var approve = queue.QuerySelectorAll("form").Select(f => f.GetAttribute("action")!).First(a => a.Contains("/Approve"));
+        Assert.Equal(HttpStatusCode.Redirect, (await finance.PostFormAsync("/quota/region", approve, new Dictionary<string, string>())).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await buyer.PostFormAsync("/quota", "/quota/plan", new Dictionary<string, string> { ["fill"] = "even" })).StatusCode);
+
+        // Orders completed for the unit (as the buying side will publish them) show as progress.
+        var unit = await app.Db(db => db.Users.Where(u => u.UserName == "buyer").Select(u => u.BudgetUnitId!.Value).FirstAsync());
+        using (var scope = app.Services.CreateScope())
+        {
+            var writer = scope.ServiceProvider.GetRequiredService<LedgerWriter>();
+            await writer.ApplyAsync(new OrderCompleted(900_001, unit, Money.FromYuan(30_000), new DateOnly(Year, 1, 15)), default);
+            await writer.ApplyAsync(new OrderCompleted(900_002, unit, Money.FromYuan(20_000), new DateOnly(Year, 2, 3)), default);
+            await writer.ApplyAsync(new OrderRefunded(900_002, 1, unit, Money.FromYuan(5_000), new DateOnly(Year, 2, 3), new DateOnly(Year, 2, 9)), default);
+        }
+        var dashboard = await buyer.GetPageAsync("/quota");
+        Assert.Equal("¥300,000.00", dashboard.QuerySelector(".reserved")!.TextContent);
+        Assert.Equal("¥45,000.00", dashboard.QuerySelector(".completed")!.TextContent);
+        Assert.Equal(12, dashboard.QuerySelectorAll(".bars li").Length);
+        Assert.Equal(3, dashboard.QuerySelectorAll(".ledger tbody tr").Length);
+        Assert.Contains("#900002", dashboard.QuerySelector(".ledger")!.TextContent);
+        Assert.Equal(12, dashboard.QuerySelectorAll(".plan-grid input").Length);
+        Assert.Equal("25000.00", dashboard.QuerySelectorAll(".plan-grid input")[0].GetAttribute("value"));
+    }
+
+    [Fact]
+    public async Task Other_roles_cannot_reach_the_quota_pages()
+    {
+        var vendor = await app.SignedInAsync("vendor");
+        Assert.Contains("/account/denied", (await vendor.GetAsync("/quota")).Headers.Location!.ToString());
+        var buyer = await app.SignedInAsync("buyer");
+        Assert.Contains("/account/denied", (await buyer.GetAsync("/quota/region")).Headers.Location!.ToString());
+    }
+}
