@@ -24,6 +24,7 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
     public DbSet<ProductChange> ProductChanges => Set<ProductChange>();
     public DbSet<QuotaLedgerEntry> QuotaLedgerEntries => Set<QuotaLedgerEntry>();
     public DbSet<RegionPolicy> RegionPolicies => Set<RegionPolicy>();
+    public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<QuotaFiling> QuotaFilings => Set<QuotaFiling>();
     public DbSet<MonthlyPlanAmount> MonthlyPlanAmounts => Set<MonthlyPlanAmount>();
     public DbSet<QuotaFilingEvent> QuotaFilingEvents => Set<QuotaFilingEvent>();
@@ -147,6 +148,16 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
             e.Property(x => x.Reason).HasMaxLength(500);
             e.HasOne<Product>().WithMany().HasForeignKey(x => x.ProductId).OnDelete(DeleteBehavior.Restrict);
             e.HasIndex(x => new { x.ProductId, x.Id });
+        });
+
+        builder.Entity<Notification>(e =>
+        {
+            e.Property(x => x.Title).HasMaxLength(200);
+            e.Property(x => x.Body).HasMaxLength(2000);
+            e.Property(x => x.SenderName).HasMaxLength(100);
+            e.Property(x => x.UserId).HasMaxLength(450);
+            e.HasIndex(x => new { x.BudgetUnitId, x.Id });
+            e.HasIndex(x => new { x.UserId, x.Id });
         });
 
         builder.Entity<RegionPolicy>(e =>

@@ -82,3 +82,68 @@ public class QuotaHttpTests(MarketplaceAppFactory app) : IClassFixture<Marketpla
         Assert.Contains("/account/denied", (await buyer.GetAsync("/quota/region")).Headers.Location!.ToString());
     }
 }
+
+public class QuotaBureauTests(MarketplaceAppFactory app) : IClassFixture<MarketplaceAppFactory>
+{
+    private static readonly int Year = DateTime.UtcNow.AddHours(8).Year;
+
+    [Fact]
+    public async Task Reminders_reach_every_unit_that_has_not_filed()
+    {
+        var finance = await app.SignedInAsync("finance");
+        var page = await finance.GetPageAsync($"/quota/region?year={Year}");
+        var notFiled = int.Parse(new string(page.QuerySelector("[data-state=NotFiled]")!.TextContent.Where(char.IsAsciiDigit).ToArray()));
+        Assert.True(notFiled > 0);
+        var sent = await finance.PostFormAsync($"/quota/region?year={Year}", "/quota/region/remind", new Dictionary<string, string> { ["year"] = Year.ToString() });
+        Assert.Contains($"reminded={notFiled}", sent.Headers.Location!.ToString());
+        Assert.Equal(notFiled, await app.Db(db => db.Notifications.CountAsync(n => n.Title.Contains(Year.ToString()))));
+
+        var buyer = await app.SignedInAsync("buyer");
+        Assert.Contains("请填报", (await buyer.GetPageAsync("/quota")).QuerySelector(".notification")!.TextContent);
+    }
+
+    [Fact]
+    public async Task A_bureau_adjusts_a_units_ledger_with_a_reason_and_sees_it_in_the_drill_down()
+    {
+        var finance = await app.SignedInAsync("finance");
+        var unit = await app.Db(db => db.Users.Where(u => u.UserName == "buyer").Select(u => u.BudgetUnitId!.Value).FirstAsync());
+        var url = $"/quota/region/units/{unit}?year={Year}";
+
+        var noReason = await finance.PostFormAsync(url, $"/quota/region/units/{unit}/adjust", new Dictionary<string, string>
+        {
+            ["year"] = Year.ToString(), ["amountYuan"] = "1234.50", ["on"] = $"{Year}-03-01", ["reason"] = "",
+        });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, noReason.StatusCode);
+        Assert.Equal(0, await app.Db(db => db.QuotaLedgerEntries.CountAsync(x => x.BudgetUnitId == unit && x.Kind == Domain.Quota.LedgerEntryKind.Adjustment)));
+
+        var ok = await finance.PostFormAsync(url, $"/quota/region/units/{unit}/adjust", new Dictionary<string, string>
+        {
+            ["year"] = Year.ToString(), ["amountYuan"] = "1234.50", ["on"] = $"{Year}-03-01", ["reason"] = "通过832小程序采购，线下核实",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, ok.StatusCode);
+        var entry = await app.Db(db => db.QuotaLedgerEntries.SingleAsync(x => x.BudgetUnitId == unit && x.Kind == Domain.Quota.LedgerEntryKind.Adjustment));
+        Assert.Equal((123_450L, "通过832小程序采购，线下核实"), (entry.AmountFen, entry.Reason!));
+
+        var region = await finance.GetPageAsync($"/quota/region?year={Year}");
+        var row = region.QuerySelector($"tr[data-unit='{unit}']")!;
+        Assert.Equal("¥1,234.50", row.QuerySelector(".completed")!.TextContent.Trim());
+        var drill = await finance.GetPageAsync(row.QuerySelector(".completed a")!.GetAttribute("href")!);
+        Assert.Contains("通过832小程序采购", drill.QuerySelector(".ledger")!.TextContent);
+    }
+
+    [Fact]
+    public async Task A_bureau_cannot_look_at_or_adjust_a_unit_outside_its_region()
+    {
+        var finance = await app.SignedInAsync("finance");
+        var province = await app.Db(db => db.Users.Where(u => u.UserName == "finance").Select(u => u.RegionId!.Value).FirstAsync());
+        var foreign = await app.Db(db => db.BudgetUnits.Where(u => u.RegionId < province || u.RegionId > province + 9999).Select(u => u.Id).FirstAsync());
+        Assert.Equal(HttpStatusCode.Forbidden, (await finance.GetAsync($"/quota/region/units/{foreign}")).StatusCode);
+        var token = await finance.TokenFromAsync("/quota/region");
+        var response = await finance.PostAsync($"/quota/region/units/{foreign}/adjust", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["year"] = Year.ToString(), ["amountYuan"] = "1", ["on"] = $"{Year}-03-01", ["reason"] = "x", ["__RequestVerificationToken"] = token,
+        }));
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(0, await app.Db(db => db.QuotaLedgerEntries.CountAsync(x => x.BudgetUnitId == foreign)));
+    }
+}

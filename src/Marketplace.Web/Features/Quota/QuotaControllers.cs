@@ -17,7 +17,7 @@ public sealed class QuotaController(QuotaService quota, TimeProvider clock) : Co
 
     [HttpGet("")]
     public async Task<IActionResult> Index(int? year, CancellationToken ct) =>
-        View("Unit", await quota.UnitAsync(Unit, Year(year), ct));
+        View("Unit", await quota.UnitAsync(Unit, Year(year), ct) with { Notifications = await quota.NotificationsAsync(Unit, ct) });
 
     [HttpPost("filing")]
     public async Task<IActionResult> SaveFiling(int? year, FilingForm form, CancellationToken ct)
@@ -96,6 +96,26 @@ public sealed class RegionQuotaController(QuotaService quota, TimeProvider clock
         await quota.SetPolicyAsync(actor, actor.RegionId ?? 0, year, new PolicyInput(Percent(minimumPercent, "最低比例 / minimum"), deadline,
             unionPurchasesCount, Percent(alertPercent, "预警阈值 / alert threshold"), points), ct);
         return Redirect($"/quota/region?year={year}");
+    }
+
+    [HttpGet("units/{unitId:int}")]
+    public async Task<IActionResult> Unit(int unitId, int? year, CancellationToken ct) =>
+        View("Unit", await quota.UnitForBureauAsync(User.ToActor(), unitId, year is >= 2020 and <= 2100 ? year.Value : ThisYear, ct) with { BureauViewOfUnit = unitId });
+
+    [HttpPost("units/{unitId:int}/adjust")]
+    public async Task<IActionResult> Adjust(int unitId, int year, string? amountYuan, DateOnly on, string? reason, CancellationToken ct)
+    {
+        if (!Money.TryParseYuan(amountYuan, out var amount))
+            throw new DomainException("调整金额须为金额（元，最多两位小数，可为负数）", "The adjustment is an amount in yuan (at most two decimals, may be negative).");
+        await quota.AdjustAsync(User.ToActor(), unitId, year, amount, on, reason, ct);
+        return Redirect($"/quota/region/units/{unitId}?year={year}");
+    }
+
+    [HttpPost("remind")]
+    public async Task<IActionResult> Remind(int year, CancellationToken ct)
+    {
+        var sent = await quota.RemindNotFiledAsync(User.ToActor(), year, ct);
+        return Redirect($"/quota/region?year={year}&state=NotFiled&reminded={sent}");
     }
 
     [HttpPost("filings/{id:int}/{command:regex(^(Approve|Return)$)}")]

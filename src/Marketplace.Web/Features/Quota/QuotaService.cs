@@ -14,7 +14,7 @@ public sealed record PolicyInput(BasisPoints MinimumRatio, DateOnly FilingDeadli
 /// Reserved shares: region policies (set by a finance bureau for its own region, inherited below), each unit's yearly
 /// filing with its review, amendments as new versions, and the monthly plan of the filing in force.
 /// </summary>
-public sealed class QuotaService(MarketplaceDbContext db, RegionDirectory regions, TimeProvider clock)
+public sealed class QuotaService(MarketplaceDbContext db, RegionDirectory regions, TimeProvider clock, Marketplace.Data.Quota.LedgerWriter ledger)
 {
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
@@ -203,11 +203,55 @@ public sealed class QuotaService(MarketplaceDbContext db, RegionDirectory region
         var ids = units.Select(u => u.Id).ToList();
         var latest = (await db.QuotaFilings.AsNoTracking().Where(f => f.Year == year && ids.Contains(f.BudgetUnitId)).ToListAsync(ct))
             .GroupBy(f => f.BudgetUnitId).ToDictionary(g => g.Key, g => Summary(g.OrderByDescending(f => f.Version).First()));
-        var rows = units.Select(u => new RegionFilingRow(u.Id, u.Name, regions.PathOf(u.RegionId), latest.GetValueOrDefault(u.Id))).ToList();
+        var completed = await db.QuotaLedgerEntries.AsNoTracking().Where(x => x.Year == year && ids.Contains(x.BudgetUnitId))
+            .GroupBy(x => x.BudgetUnitId).Select(g => new { g.Key, Sum = g.Sum(x => x.AmountFen) }).ToDictionaryAsync(g => g.Key, g => g.Sum, ct);
+        var rows = units.Select(u => new RegionFilingRow(u.Id, u.Name, regions.PathOf(u.RegionId), latest.GetValueOrDefault(u.Id),
+            new Money(completed.GetValueOrDefault(u.Id)))).ToList();
         string StateOf(RegionFilingRow r) => r.Latest is null || r.Latest.Status == FilingStatus.Draft ? "NotFiled" : r.Latest.Status.ToString();
         var counts = rows.GroupBy(StateOf).ToDictionary(g => g.Key, g => g.Count());
         var own = (await db.RegionPolicies.AsNoTracking().AnyAsync(p => p.RegionId == region && p.Year == year, ct)) ? await PolicyForAsync(region, year, ct) : null;
         return new RegionQuotaViewModel(year, regions.PathOf(region), region, own, await PolicyForAsync(region, year, ct), filter,
             filter is null ? rows : rows.Where(r => StateOf(r) == filter).ToList(), counts);
     }
+
+    private async Task<int> UnitInRegionAsync(Actor actor, int unitId, CancellationToken ct)
+    {
+        var unitRegion = await db.BudgetUnits.Where(u => u.Id == unitId).Select(u => (int?)u.RegionId).FirstOrDefaultAsync(ct);
+        if (!actor.Is(Roles.FinanceBureau) || actor.RegionId is not { } own || unitRegion is null || !RegionCode.Contains(own, unitRegion.Value))
+            throw new ForbiddenException("该单位不在您的管辖地区内", "The unit is outside your region.");
+        return unitRegion.Value;
+    }
+
+    /// <summary>A finance bureau's look at one unit of its region: the same figures and ledger the unit sees.</summary>
+    public async Task<UnitQuotaViewModel> UnitForBureauAsync(Actor actor, int unitId, int year, CancellationToken ct)
+    {
+        await UnitInRegionAsync(actor, unitId, ct);
+        return await UnitAsync(unitId, year, ct);
+    }
+
+    /// <summary>A manual ledger line (e.g. purchases through the platform's mini-program), with a mandatory reason.</summary>
+    public async Task AdjustAsync(Actor actor, int unitId, int year, Money amount, DateOnly on, string? reason, CancellationToken ct)
+    {
+        await UnitInRegionAsync(actor, unitId, ct);
+        var line = QuotaLedger.Adjustment(unitId, year, amount, on, reason, Guid.NewGuid());
+        await ledger.AppendAsync(line, actor.Name, ct);
+    }
+
+    /// <summary>Sends one in-app reminder to every unit of the region that has not submitted a filing for the year.</summary>
+    public async Task<int> RemindNotFiledAsync(Actor actor, int year, CancellationToken ct)
+    {
+        var view = await RegionAsync(actor, year, "NotFiled", ct);
+        var deadline = view.InForce?.FilingDeadline.ToString("yyyy-MM-dd") ?? "—";
+        db.Notifications.AddRange(view.Rows.Select(r => new Notification
+        {
+            BudgetUnitId = r.UnitId, SenderName = actor.Name, CreatedAt = Now,
+            Title = $"请填报{year}年度预留份额 / Please file your {year} reserved share",
+            Body = $"贵单位尚未提交{year}年度预留份额填报，截止日期{deadline}。 / Your unit has not filed its {year} reserved share; the deadline is {deadline}.",
+        }));
+        await db.SaveChangesAsync(ct);
+        return view.Rows.Count;
+    }
+
+    public async Task<IReadOnlyList<Notification>> NotificationsAsync(int unitId, CancellationToken ct) =>
+        await db.Notifications.AsNoTracking().Where(n => n.BudgetUnitId == unitId).OrderByDescending(n => n.Id).Take(5).ToListAsync(ct);
 }

@@ -20,9 +20,14 @@ public sealed record LedgerRow(DateOnly On, LedgerEntryKind Kind, Money Amount, 
 
 public sealed record UnitQuotaViewModel(
     int Year, string UnitName, ReservationPolicy? Policy, FilingSummary? Latest, FilingSummary? Effective, FilingForm Form,
-    MonthlyPlan? Plan, YearProgress? Progress, IReadOnlyList<LedgerRow> Ledger, int ThroughMonth);
+    MonthlyPlan? Plan, YearProgress? Progress, IReadOnlyList<LedgerRow> Ledger, int ThroughMonth)
+{
+    /// <summary>Set when a finance bureau looks at the unit: the page is read-only except for ledger adjustments.</summary>
+    public int? BureauViewOfUnit { get; init; }
+    public IReadOnlyList<Marketplace.Data.Entities.Notification> Notifications { get; init; } = [];
+}
 
-public sealed record RegionFilingRow(int UnitId, string UnitName, string Region, FilingSummary? Latest);
+public sealed record RegionFilingRow(int UnitId, string UnitName, string Region, FilingSummary? Latest, Money Completed);
 
 public sealed record RegionQuotaViewModel(int Year, string RegionName, int RegionId, ReservationPolicy? OwnPolicy, ReservationPolicy? InForce,
     string? Filter, IReadOnlyList<RegionFilingRow> Rows, IReadOnlyDictionary<string, int> Counts);
