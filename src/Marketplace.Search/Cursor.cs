@@ -18,7 +18,7 @@ internal static class Cursor
                 float or J2N.Numerics.Single => "f" + Convert.ToSingle(value, CultureInfo.InvariantCulture).ToString("R", CultureInfo.InvariantCulture),
                 _ => "l" + Convert.ToInt64(value, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture),
             });
-        return Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(string.Join('|', parts))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return Base64Url.Encode(string.Join('|', parts));
     }
 
     /// <summary>Null when there is no cursor; a malformed or foreign cursor is ignored (the first page is shown).</summary>
@@ -27,9 +27,7 @@ internal static class Cursor
         if (string.IsNullOrEmpty(cursor) || cursor.Length > 200) return null;
         try
         {
-            var b64 = cursor.Replace('-', '+').Replace('_', '/');
-            b64 = b64.PadRight(b64.Length + (4 - b64.Length % 4) % 4, '=');
-            var parts = System.Text.Encoding.ASCII.GetString(Convert.FromBase64String(b64)).Split('|');
+            var parts = Base64Url.Decode(cursor).Split('|');
             if (parts.Length != 3 || parts[0] != ((int)sort).ToString(CultureInfo.InvariantCulture)) return null;
             var fields = parts.Skip(1).Select(p => p[0] switch
             {

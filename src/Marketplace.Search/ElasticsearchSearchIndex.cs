@@ -316,7 +316,7 @@ public sealed class ElasticsearchSearchIndex(HttpClient http, string indexName =
     private static string EncodeAfter(JsonElement sortValues, SearchSort sort)
     {
         var json = new JsonObject { ["s"] = (int)sort, ["v"] = JsonNode.Parse(sortValues.GetRawText()) }.ToJsonString();
-        return Convert.ToBase64String(Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return Base64Url.Encode(json);
     }
 
     private static JsonArray? DecodeAfter(string? cursor, SearchSort sort)
@@ -324,9 +324,7 @@ public sealed class ElasticsearchSearchIndex(HttpClient http, string indexName =
         if (string.IsNullOrEmpty(cursor) || cursor.Length > 300) return null;
         try
         {
-            var b64 = cursor.Replace('-', '+').Replace('_', '/');
-            b64 = b64.PadRight(b64.Length + (4 - b64.Length % 4) % 4, '=');
-            var node = JsonNode.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(b64)));
+            var node = JsonNode.Parse(Base64Url.Decode(cursor));
             if (node?["s"]?.GetValue<int>() != (int)sort || node["v"] is not JsonArray values || values.Count != 2) return null;
             if (values.Any(v => v is not JsonValue)) return null;
             return (JsonArray)values.DeepClone();

@@ -25,12 +25,8 @@ public sealed class QuotaController(QuotaService quota, TimeProvider clock) : Co
         var y = Year(year);
         var errors = new Dictionary<string, string>();
         BasisPoints ratio = default;
-        if (form.Arrangement is CanteenArrangement.OwnCanteen or CanteenArrangement.Outsourced)
-        {
-            if (!decimal.TryParse(form.RatioPercent?.Trim().TrimEnd('%'), NumberStyles.Number, CultureInfo.InvariantCulture, out var percent) || decimal.Round(percent, 2) != percent)
-                errors["RatioPercent"] = "预留比例须为百分数，最多两位小数 / The ratio is a percentage with at most two decimals.";
-            else ratio = BasisPoints.FromPercent(percent);
-        }
+        if (form.Arrangement is CanteenArrangement.OwnCanteen or CanteenArrangement.Outsourced && !PercentInput.TryParse(form.RatioPercent, out ratio))
+            errors["RatioPercent"] = "预留比例须为百分数，最多两位小数 / The ratio is a percentage with at most two decimals.";
         if (errors.Count == 0)
         {
             var (_, found) = await quota.SaveDraftAsync(User.ToActor(), y, new FilingInput(0, form.Arrangement, form.CanteenTotalYuan, ratio,
@@ -86,10 +82,8 @@ public sealed class RegionQuotaController(QuotaService quota, TimeProvider clock
     [HttpPost("policy")]
     public async Task<IActionResult> SetPolicy(int year, string? minimumPercent, DateOnly deadline, bool unionPurchasesCount, string? alertPercent, string? curve, CancellationToken ct)
     {
-        static BasisPoints Percent(string? text, string field) =>
-            decimal.TryParse(text?.Trim().TrimEnd('%'), NumberStyles.Number, CultureInfo.InvariantCulture, out var p) && decimal.Round(p, 2) == p
-                ? BasisPoints.FromPercent(p)
-                : throw new DomainException($"{field}须为百分数，最多两位小数", $"{field} must be a percentage with at most two decimals.");
+        static BasisPoints Percent(string? text, string field) => PercentInput.TryParse(text, out var bp) ? bp
+            : throw new DomainException($"{field}须为百分数，最多两位小数", $"{field} must be a percentage with at most two decimals.");
         IReadOnlyList<BasisPoints>? points = string.IsNullOrWhiteSpace(curve) ? null
             : curve.Split([',', '，', ' '], StringSplitOptions.RemoveEmptyEntries).Select(c => Percent(c, "进度曲线 / curve")).ToList();
         var actor = User.ToActor();
@@ -123,5 +117,18 @@ public sealed class RegionQuotaController(QuotaService quota, TimeProvider clock
     {
         await quota.ReviewAsync(User.ToActor(), id, command, reason, ct);
         return Redirect($"/quota/region?year={year ?? ThisYear}&state=Submitted");
+    }
+}
+
+/// <summary>A percentage as typed ("20", "20.5", "20%"), with at most two decimals, as basis points.</summary>
+public static class PercentInput
+{
+    public static bool TryParse(string? text, out BasisPoints value)
+    {
+        value = default;
+        if (!decimal.TryParse(text?.Trim().TrimEnd('%', '％'), NumberStyles.Number, CultureInfo.InvariantCulture, out var percent)
+            || decimal.Round(percent, 2) != percent || percent is < -100_000 or > 100_000) return false;
+        value = BasisPoints.FromPercent(percent);
+        return true;
     }
 }
