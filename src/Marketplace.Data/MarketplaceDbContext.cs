@@ -25,6 +25,10 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
     public DbSet<QuotaLedgerEntry> QuotaLedgerEntries => Set<QuotaLedgerEntry>();
     public DbSet<RegionPolicy> RegionPolicies => Set<RegionPolicy>();
     public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<CartItem> CartItems => Set<CartItem>();
+    public DbSet<Order> Orders => Set<Order>();
+    public DbSet<OrderLine> OrderLines => Set<OrderLine>();
+    public DbSet<OrderHistory> OrderHistory => Set<OrderHistory>();
     public DbSet<QuotaFiling> QuotaFilings => Set<QuotaFiling>();
     public DbSet<MonthlyPlanAmount> MonthlyPlanAmounts => Set<MonthlyPlanAmount>();
     public DbSet<QuotaFilingEvent> QuotaFilingEvents => Set<QuotaFilingEvent>();
@@ -148,6 +152,51 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
             e.Property(x => x.Reason).HasMaxLength(500);
             e.HasOne<Product>().WithMany().HasForeignKey(x => x.ProductId).OnDelete(DeleteBehavior.Restrict);
             e.HasIndex(x => new { x.ProductId, x.Id });
+        });
+
+        builder.Entity<CartItem>(e =>
+        {
+            e.Property(x => x.UserId).HasMaxLength(450);
+            e.HasIndex(x => new { x.UserId, x.ProductId }).IsUnique();
+            e.HasOne(x => x.Product).WithMany().HasForeignKey(x => x.ProductId).OnDelete(DeleteBehavior.Cascade);
+            e.ToTable(t => t.HasCheckConstraint("CK_CartItems_Quantity", "\"Quantity\" > 0"));
+        });
+
+        builder.Entity<Order>(e =>
+        {
+            e.Property(x => x.Number).HasMaxLength(20).IsUnicode(false);
+            e.HasIndex(x => x.Number).IsUnique();
+            e.Property(x => x.PaymentCode).HasMaxLength(12).IsUnicode(false);
+            e.HasIndex(x => x.PaymentCode).IsUnique();
+            e.Property(x => x.BuyerUserId).HasMaxLength(450);
+            e.Property(x => x.DeliveryAddress).HasMaxLength(300);
+            e.Property(x => x.CanteenContact).HasMaxLength(50);
+            e.Property(x => x.ContactPhone).HasMaxLength(30).IsUnicode(false);
+            e.Property(x => x.Version).IsConcurrencyToken();
+            e.HasOne(x => x.Vendor).WithMany().HasForeignKey(x => x.VendorId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<BudgetUnit>().WithMany().HasForeignKey(x => x.BudgetUnitId).OnDelete(DeleteBehavior.Restrict);
+            e.HasMany(x => x.Lines).WithOne().HasForeignKey(x => x.OrderId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(x => new { x.BudgetUnitId, x.Id });
+            e.HasIndex(x => new { x.VendorId, x.Status, x.Id });
+            e.HasIndex(x => new { x.Status, x.PlacedAt });
+        });
+
+        builder.Entity<OrderLine>(e =>
+        {
+            e.Property(x => x.ProductName).HasMaxLength(100);
+            e.Property(x => x.Specification).HasMaxLength(100);
+            e.Property(x => x.Unit).HasMaxLength(10);
+            e.HasOne<Product>().WithMany().HasForeignKey(x => x.ProductId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<OrderHistory>(e =>
+        {
+            e.Property(x => x.Action).HasMaxLength(32).IsUnicode(false);
+            e.Property(x => x.ActorUserId).HasMaxLength(450);
+            e.Property(x => x.ActorName).HasMaxLength(100);
+            e.Property(x => x.Reason).HasMaxLength(500);
+            e.HasOne<Order>().WithMany().HasForeignKey(x => x.OrderId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(x => new { x.OrderId, x.Id });
         });
 
         builder.Entity<Notification>(e =>

@@ -1,0 +1,148 @@
+using System.Security.Cryptography;
+using Marketplace.Data;
+using Marketplace.Data.Entities;
+using Marketplace.Domain;
+using Marketplace.Domain.Orders;
+using Microsoft.EntityFrameworkCore;
+
+namespace Marketplace.Web.Features.Buying;
+
+public sealed record CheckoutInput(string? DeliveryAddress, string? CanteenContact, string? ContactPhone);
+
+public sealed record CartLineView(long Id, int ProductId, string Name, string Specification, string Unit, Money UnitPrice, int Quantity,
+    int MinOrderQuantity, int Stock, bool Available, int VendorId, string VendorName)
+{
+    public Money LineTotal => UnitPrice * Quantity;
+}
+
+/// <summary>
+/// The cart (kept per user in the database) and checkout: one order per vendor, prices taken from the product at
+/// that moment, stock reserved in the same transaction. Each product row carries a version, so when two buyers race
+/// for the last units exactly one save succeeds and stock never goes below zero (a check constraint backs this up).
+/// </summary>
+public sealed class CheckoutService(MarketplaceDbContext db, TimeProvider clock)
+{
+    public const int MaxQuantity = 100_000;
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    public async Task AddAsync(Actor buyer, int productId, int quantity, CancellationToken ct)
+    {
+        RequireBuyer(buyer);
+        var product = await db.Products.AsNoTracking().Where(p => p.Id == productId && p.Status == ProductStatus.Listed && p.Vendor!.Status == VendorStatus.Active)
+            .Select(p => new { p.Id, p.MinOrderQuantity, p.Stock }).FirstOrDefaultAsync(ct)
+            ?? throw new DomainException("商品不存在或已下架", "The product does not exist or is not listed.");
+        var item = await db.CartItems.FirstOrDefaultAsync(c => c.UserId == buyer.UserId && c.ProductId == productId, ct);
+        var total = (item?.Quantity ?? 0) + quantity;
+        CheckQuantity(quantity, total, product.MinOrderQuantity, product.Stock);
+        if (item is null) db.CartItems.Add(new CartItem { UserId = buyer.UserId, ProductId = productId, Quantity = total, AddedAt = Now });
+        else item.Quantity = total;
+        await db.SaveChangesAsync(ct);
+    }
+
+    public async Task SetQuantityAsync(Actor buyer, long itemId, int quantity, CancellationToken ct)
+    {
+        RequireBuyer(buyer);
+        var item = await db.CartItems.Include(c => c.Product).FirstOrDefaultAsync(c => c.Id == itemId && c.UserId == buyer.UserId, ct)
+                   ?? throw new DomainException("采购车中没有这件商品", "That item is not in your cart.");
+        if (quantity == 0) db.CartItems.Remove(item);
+        else
+        {
+            CheckQuantity(quantity, quantity, item.Product!.MinOrderQuantity, item.Product.Stock);
+            item.Quantity = quantity;
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
+    private static void CheckQuantity(int requested, int total, int minimum, int stock)
+    {
+        if (requested is <= 0 or > MaxQuantity)
+            throw new DomainException($"数量须为1到{MaxQuantity}之间的整数", $"The quantity must be a whole number from 1 to {MaxQuantity}.");
+        if (total < minimum) throw new DomainException($"起订量为{minimum}", $"The minimum order is {minimum}.");
+        if (total > stock) throw new DomainException($"库存不足，仅剩{stock}", $"Not enough stock: {stock} left.");
+    }
+
+    public async Task<IReadOnlyList<CartLineView>> CartAsync(Actor buyer, CancellationToken ct) =>
+        await db.CartItems.AsNoTracking().Where(c => c.UserId == buyer.UserId).OrderBy(c => c.Product!.VendorId).ThenBy(c => c.Id)
+            .Select(c => new CartLineView(c.Id, c.ProductId, c.Product!.Name, c.Product.Specification, c.Product.Unit, new Money(c.Product.PriceFen), c.Quantity,
+                c.Product.MinOrderQuantity, c.Product.Stock, c.Product.Status == ProductStatus.Listed && c.Product.Vendor!.Status == VendorStatus.Active,
+                c.Product.VendorId, c.Product.Vendor!.Name))
+            .ToListAsync(ct);
+
+    /// <summary>
+    /// Turns the cart into one order per vendor. Everything is checked against the products as they are now; nothing
+    /// is stored unless every line can be ordered. Returns the new order numbers.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> CheckoutAsync(Actor buyer, CheckoutInput input, CancellationToken ct)
+    {
+        var unitId = RequireBuyer(buyer);
+        var address = input.DeliveryAddress?.Trim() ?? "";
+        var contact = input.CanteenContact?.Trim() ?? "";
+        var phone = input.ContactPhone?.Trim() ?? "";
+        if (address.Length is < 5 or > 300) throw new DomainException("请填写收货地址（5到300字）", "Enter the delivery address (5 to 300 characters).");
+        if (contact.Length is < 2 or > 50) throw new DomainException("请填写食堂联系人", "Enter the canteen contact.");
+        if (phone.Length is < 7 or > 20 || !phone.All(c => char.IsAsciiDigit(c) || c is '-' or '+' or ' '))
+            throw new DomainException("请填写有效的联系电话", "Enter a valid phone number.");
+
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var items = await db.CartItems.Include(c => c.Product).ThenInclude(p => p!.Vendor).Where(c => c.UserId == buyer.UserId).ToListAsync(ct);
+            if (items.Count == 0) throw new DomainException("采购车是空的", "The cart is empty.");
+            foreach (var item in items)
+            {
+                var p = item.Product!;
+                if (p.Status != ProductStatus.Listed || p.Vendor!.Status != VendorStatus.Active)
+                    throw new DomainException($"“{p.Name}”已下架，请从采购车移除", $"'{p.Name}' is no longer listed; remove it from the cart.");
+                CheckQuantity(item.Quantity, item.Quantity, p.MinOrderQuantity, p.Stock);
+            }
+
+            var numbers = new List<string>();
+            foreach (var group in items.GroupBy(i => i.Product!.VendorId))
+            {
+                var order = new Order
+                {
+                    Number = NewNumber(), PaymentCode = NewPaymentCode(), BudgetUnitId = unitId, BuyerUserId = buyer.UserId, VendorId = group.Key,
+                    Status = OrderStatus.PendingPayment, DeliveryAddress = address, CanteenContact = contact, ContactPhone = phone, PlacedAt = Now,
+                };
+                foreach (var item in group)
+                {
+                    var p = item.Product!;
+                    p.Stock -= item.Quantity; // reserved now; released if the order is cancelled or times out unpaid
+                    p.UpdatedAt = Now;
+                    order.Lines.Add(new OrderLine
+                    {
+                        ProductId = p.Id, ProductName = p.Name, Specification = p.Specification, Unit = p.Unit,
+                        UnitPriceFen = p.PriceFen, Quantity = item.Quantity, LineTotalFen = p.PriceFen * item.Quantity,
+                    });
+                }
+                order.TotalFen = order.Lines.Sum(l => l.LineTotalFen);
+                db.Orders.Add(order);
+                numbers.Add(order.Number);
+            }
+            db.CartItems.RemoveRange(items);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                throw new DomainException("下单期间库存发生变化，请刷新采购车后重试", "Stock changed while you were ordering; reload the cart and try again.");
+            }
+            // History rows need the order ids.
+            foreach (var order in db.ChangeTracker.Entries<Order>().Select(e => e.Entity))
+                db.OrderHistory.Add(new OrderHistory { OrderId = order.Id, To = OrderStatus.PendingPayment, Action = "Place", ActorUserId = buyer.UserId, ActorName = buyer.Name, At = Now });
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return (IReadOnlyList<string>)numbers;
+        });
+    }
+
+    private static int RequireBuyer(Actor actor) =>
+        actor.Is(Roles.Buyer) && actor.UnitId is { } unit ? unit : throw new ForbiddenException("只有预算单位的采购员可以下单", "Only a budget unit's buyer can order.");
+
+    private string NewNumber() => clock.GetUtcNow().AddHours(8).ToString("yyyyMMdd") + RandomNumberGenerator.GetInt32(0, 100_000_000).ToString("00000000");
+
+    private const string CodeAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"; // no 0/O, 1/I/L: read over the phone and typed at a bank
+    private static string NewPaymentCode() => new(Enumerable.Range(0, 8).Select(_ => CodeAlphabet[RandomNumberGenerator.GetInt32(CodeAlphabet.Length)]).ToArray());
+}

@@ -1,0 +1,118 @@
+using Marketplace.Data.Entities;
+using Marketplace.Domain;
+using Marketplace.Domain.Orders;
+using Marketplace.Web.Features.Buying;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Marketplace.Web.Tests;
+
+public class CheckoutTests(MarketplaceAppFactory app) : IClassFixture<MarketplaceAppFactory>
+{
+    private static readonly CheckoutInput Delivery = new("贵州省都匀市剑江中路8号 机关食堂", "王师傅", "0854-8221234");
+
+    private async Task<List<Actor>> BuyersAsync(string prefix, int count)
+    {
+        using var scope = app.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var units = await app.Db(db => db.BudgetUnits.OrderBy(u => u.Id).Select(u => u.Id).Take(count).ToListAsync());
+        var actors = new List<Actor>();
+        for (var i = 0; i < count; i++)
+        {
+            var user = new AppUser { UserName = $"{prefix}{i}", Email = $"{prefix}{i}@unit.example", BudgetUnitId = units[i % units.Count] };
+            Assert.True((await users.CreateAsync(user, "Buyer@2026!")).Succeeded);
+            actors.Add(new Actor(user.Id, user.UserName!, Roles.Buyer, UnitId: user.BudgetUnitId));
+        }
+        return actors;
+    }
+
+    private async Task<T> Checkout<T>(Func<CheckoutService, Task<T>> run)
+    {
+        using var scope = app.Services.CreateScope();
+        return await run(scope.ServiceProvider.GetRequiredService<CheckoutService>());
+    }
+
+    private async Task<int> ListedProductAsync(int skip, int stock, int minimum = 1) =>
+        await app.Db(async db =>
+        {
+            var p = await db.Products.Where(p => p.Status == ProductStatus.Listed && p.Vendor!.Status == VendorStatus.Active).OrderBy(p => p.Id).Skip(skip).FirstAsync();
+            p.Stock = stock;
+            p.MinOrderQuantity = minimum;
+            await db.SaveChangesAsync();
+            return p.Id;
+        });
+
+    [Fact]
+    public async Task Parallel_checkouts_of_the_last_unit_have_exactly_one_winner()
+    {
+        var product = await ListedProductAsync(skip: 10, stock: 1);
+        var buyers = await BuyersAsync("race", 8);
+        foreach (var b in buyers) await Checkout(async s => { await s.AddAsync(b, product, 1, default); return 0; });
+
+        var outcomes = await Task.WhenAll(buyers.Select(b => Task.Run(async () =>
+        {
+            try { await Checkout(s => s.CheckoutAsync(b, Delivery, default)); return true; }
+            catch (DomainException) { return false; }
+        })));
+
+        Assert.Equal(1, outcomes.Count(o => o));
+        Assert.Equal(0, await app.Db(db => db.Products.Where(p => p.Id == product).Select(p => p.Stock).FirstAsync()));
+        Assert.Equal(1, await app.Db(db => db.OrderLines.Where(l => l.ProductId == product).SumAsync(l => l.Quantity)));
+        // The losers keep their carts: nothing of theirs was half-written.
+        Assert.Equal(7, await app.Db(db => db.CartItems.CountAsync(c => c.ProductId == product)));
+    }
+
+    [Fact]
+    public async Task A_cart_becomes_one_order_per_vendor_with_prices_copied_and_stock_reserved()
+    {
+        var (a, b) = await app.Db(async db =>
+        {
+            var first = await db.Products.Where(p => p.Status == ProductStatus.Listed && p.Vendor!.Status == VendorStatus.Active).OrderBy(p => p.Id).Skip(20).FirstAsync();
+            var other = await db.Products.Where(p => p.Status == ProductStatus.Listed && p.Vendor!.Status == VendorStatus.Active && p.VendorId != first.VendorId).OrderBy(p => p.Id).FirstAsync();
+            first.MinOrderQuantity = 1; first.Stock = 50; other.MinOrderQuantity = 1; other.Stock = 50;
+            await db.SaveChangesAsync();
+            return (first, other);
+        });
+        var buyer = (await BuyersAsync("split", 1))[0];
+        await Checkout(async s => { await s.AddAsync(buyer, a.Id, 3, default); await s.AddAsync(buyer, b.Id, 2, default); return 0; });
+
+        var numbers = await Checkout(s => s.CheckoutAsync(buyer, Delivery, default));
+        Assert.Equal(2, numbers.Count);
+        Assert.All(numbers, n => Assert.Matches(@"^\d{16}$", n));
+        var orders = await app.Db(db => db.Orders.Include(o => o.Lines).Where(o => numbers.Contains(o.Number)).ToListAsync());
+        Assert.Equal(new[] { a.VendorId, b.VendorId }.Order(), orders.Select(o => o.VendorId).Order());
+        var orderA = orders.Single(o => o.VendorId == a.VendorId);
+        Assert.Equal((OrderStatus.PendingPayment, a.PriceFen * 3), (orderA.Status, orderA.TotalFen));
+        Assert.Equal(8, orderA.PaymentCode.Length);
+        Assert.Equal(47, await app.Db(db => db.Products.Where(p => p.Id == a.Id).Select(p => p.Stock).FirstAsync()));
+        Assert.Empty(await Checkout(s => s.CartAsync(buyer, default)));
+        Assert.Equal(2, await app.Db(db => db.OrderHistory.CountAsync(h => orders.Select(o => o.Id).Contains(h.OrderId) && h.Action == "Place")));
+    }
+
+    [Theory]
+    [InlineData(-1, "数量")]
+    [InlineData(0, "数量")]
+    [InlineData(2, "起订量")]
+    [InlineData(11, "库存不足")]
+    public async Task Bad_quantities_are_refused_and_change_nothing(int quantity, string reason)
+    {
+        var product = await ListedProductAsync(skip: 30 + quantity + 2, stock: 10, minimum: 3);
+        var buyer = (await BuyersAsync("qty" + (quantity + 2), 1))[0];
+        var ex = await Assert.ThrowsAsync<DomainException>(() => Checkout(async s => { await s.AddAsync(buyer, product, quantity, default); return 0; }));
+        Assert.Contains(reason, ex.MessageZh);
+        Assert.Empty(await Checkout(s => s.CartAsync(buyer, default)));
+    }
+
+    [Fact]
+    public async Task Unlisted_products_and_non_buyers_cannot_be_ordered()
+    {
+        var hidden = await app.Db(db => db.Products.Where(p => p.Status != ProductStatus.Listed).Select(p => p.Id).FirstAsync());
+        var buyer = (await BuyersAsync("hidden", 1))[0];
+        await Assert.ThrowsAsync<DomainException>(() => Checkout(async s => { await s.AddAsync(buyer, hidden, 1, default); return 0; }));
+        var vendor = new Actor("v", "供应商", Roles.Vendor, VendorId: 1);
+        await Assert.ThrowsAsync<ForbiddenException>(() => Checkout(async s => { await s.AddAsync(vendor, hidden, 1, default); return 0; }));
+        await Assert.ThrowsAsync<DomainException>(() => Checkout(s => s.CheckoutAsync(buyer, Delivery, default))); // empty cart
+        await Assert.ThrowsAsync<DomainException>(() => Checkout(s => s.CheckoutAsync(buyer, Delivery with { ContactPhone = "abc" }, default)));
+    }
+}
