@@ -26,6 +26,7 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
     public DbSet<RegionPolicy> RegionPolicies => Set<RegionPolicy>();
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<CartItem> CartItems => Set<CartItem>();
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<Order> Orders => Set<Order>();
     public DbSet<OrderLine> OrderLines => Set<OrderLine>();
     public DbSet<OrderHistory> OrderHistory => Set<OrderHistory>();
@@ -55,6 +56,8 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
         if (ChangeTracker.Entries<QuotaLedgerEntry>().Any(e => e.State is EntityState.Modified or EntityState.Deleted))
             throw new InvalidOperationException("Quota ledger entries are append-only: add a correcting entry instead.");
         var now = DateTime.UtcNow;
+        foreach (var entry in ChangeTracker.Entries<Order>())
+            if (entry.State == EntityState.Modified) entry.Entity.Version++;
         foreach (var entry in ChangeTracker.Entries<Product>().ToList())
         {
             if (entry.State == EntityState.Modified) entry.Entity.Version++;
@@ -154,6 +157,14 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
             e.HasIndex(x => new { x.ProductId, x.Id });
         });
 
+        builder.Entity<OutboxMessage>(e =>
+        {
+            e.ToTable("OutboxMessages");
+            e.Property(x => x.Type).HasMaxLength(100).IsUnicode(false);
+            e.Property(x => x.LastError).HasMaxLength(2000);
+            e.HasIndex(x => new { x.ProcessedAt, x.Id });
+        });
+
         builder.Entity<CartItem>(e =>
         {
             e.Property(x => x.UserId).HasMaxLength(450);
@@ -173,6 +184,10 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
             e.Property(x => x.CanteenContact).HasMaxLength(50);
             e.Property(x => x.ContactPhone).HasMaxLength(30).IsUnicode(false);
             e.Property(x => x.Version).IsConcurrencyToken();
+            e.Property(x => x.Carrier).HasMaxLength(50);
+            e.Property(x => x.TrackingNumber).HasMaxLength(50).IsUnicode(false);
+            e.Property(x => x.InvoiceKey).HasMaxLength(64).IsUnicode(false);
+            e.Property(x => x.EvaluationComment).HasMaxLength(500);
             e.HasOne(x => x.Vendor).WithMany().HasForeignKey(x => x.VendorId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<BudgetUnit>().WithMany().HasForeignKey(x => x.BudgetUnitId).OnDelete(DeleteBehavior.Restrict);
             e.HasMany(x => x.Lines).WithOne().HasForeignKey(x => x.OrderId).OnDelete(DeleteBehavior.Cascade);

@@ -33,6 +33,17 @@ public class Order
     public required string CanteenContact { get; set; }
     public required string ContactPhone { get; set; }
     public DateTime PlacedAt { get; set; }
+    public DateTime? PaidAt { get; set; }
+    public string? Carrier { get; set; }
+    public string? TrackingNumber { get; set; }
+    /// <summary>Storage key of the vendor's invoice (PDF or image), required before acceptance.</summary>
+    public string? InvoiceKey { get; set; }
+    /// <summary>验收 date in China time: the year the order counts for.</summary>
+    public DateOnly? AcceptedOn { get; set; }
+    public int? RatingQuality { get; set; }
+    public int? RatingDelivery { get; set; }
+    public int? RatingService { get; set; }
+    public string? EvaluationComment { get; set; }
     public int Version { get; set; }
     public List<OrderLine> Lines { get; set; } = [];
 }

@@ -13,6 +13,12 @@ public sealed class DomainExceptionFilter(IModelMetadataProvider metadata) : IEx
 {
     public void OnException(ExceptionContext context)
     {
+        if (context.Exception is Features.Buying.NotFoundException)
+        {
+            context.Result = new Microsoft.AspNetCore.Mvc.NotFoundResult();
+            context.ExceptionHandled = true;
+            return;
+        }
         if (context.Exception is not DomainException ex) return;
         var forbidden = ex is ForbiddenException;
         var model = new ErrorViewModel(forbidden ? 403 : 422,

@@ -280,6 +280,9 @@ namespace Marketplace.Data.Migrations.SqlServer
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
 
+                    b.Property<DateOnly?>("AcceptedOn")
+                        .HasColumnType("date");
+
                     b.Property<int>("BudgetUnitId")
                         .HasColumnType("int");
 
@@ -290,6 +293,10 @@ namespace Marketplace.Data.Migrations.SqlServer
 
                     b.Property<string>("CanteenContact")
                         .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("nvarchar(50)");
+
+                    b.Property<string>("Carrier")
                         .HasMaxLength(50)
                         .HasColumnType("nvarchar(50)");
 
@@ -304,11 +311,23 @@ namespace Marketplace.Data.Migrations.SqlServer
                         .HasMaxLength(300)
                         .HasColumnType("nvarchar(300)");
 
+                    b.Property<string>("EvaluationComment")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<string>("InvoiceKey")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(64)");
+
                     b.Property<string>("Number")
                         .IsRequired()
                         .HasMaxLength(20)
                         .IsUnicode(false)
                         .HasColumnType("varchar(20)");
+
+                    b.Property<DateTime?>("PaidAt")
+                        .HasColumnType("datetime2");
 
                     b.Property<long>("PaidFen")
                         .HasColumnType("bigint");
@@ -322,6 +341,15 @@ namespace Marketplace.Data.Migrations.SqlServer
                     b.Property<DateTime>("PlacedAt")
                         .HasColumnType("datetime2");
 
+                    b.Property<int?>("RatingDelivery")
+                        .HasColumnType("int");
+
+                    b.Property<int?>("RatingQuality")
+                        .HasColumnType("int");
+
+                    b.Property<int?>("RatingService")
+                        .HasColumnType("int");
+
                     b.Property<long>("RefundedFen")
                         .HasColumnType("bigint");
 
@@ -330,6 +358,11 @@ namespace Marketplace.Data.Migrations.SqlServer
 
                     b.Property<long>("TotalFen")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("TrackingNumber")
+                        .HasMaxLength(50)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(50)");
 
                     b.Property<int>("VendorId")
                         .HasColumnType("int");
@@ -447,6 +480,44 @@ namespace Marketplace.Data.Migrations.SqlServer
                     b.HasIndex("ProductId");
 
                     b.ToTable("OrderLines");
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.OutboxMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<DateTime?>("ProcessedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProcessedAt", "Id");
+
+                    b.ToTable("OutboxMessages", (string)null);
                 });
 
             modelBuilder.Entity("Marketplace.Data.Entities.Product", b =>

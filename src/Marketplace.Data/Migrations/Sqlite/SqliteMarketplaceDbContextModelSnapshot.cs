@@ -266,6 +266,9 @@ namespace Marketplace.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateOnly?>("AcceptedOn")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("BudgetUnitId")
                         .HasColumnType("INTEGER");
 
@@ -276,6 +279,10 @@ namespace Marketplace.Data.Migrations.Sqlite
 
                     b.Property<string>("CanteenContact")
                         .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Carrier")
                         .HasMaxLength(50)
                         .HasColumnType("TEXT");
 
@@ -290,10 +297,22 @@ namespace Marketplace.Data.Migrations.Sqlite
                         .HasMaxLength(300)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EvaluationComment")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("InvoiceKey")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Number")
                         .IsRequired()
                         .HasMaxLength(20)
                         .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("PaidAt")
                         .HasColumnType("TEXT");
 
                     b.Property<long>("PaidFen")
@@ -308,6 +327,15 @@ namespace Marketplace.Data.Migrations.Sqlite
                     b.Property<DateTime>("PlacedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("RatingDelivery")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("RatingQuality")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("RatingService")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("RefundedFen")
                         .HasColumnType("INTEGER");
 
@@ -316,6 +344,11 @@ namespace Marketplace.Data.Migrations.Sqlite
 
                     b.Property<long>("TotalFen")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("TrackingNumber")
+                        .HasMaxLength(50)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("VendorId")
                         .HasColumnType("INTEGER");
@@ -429,6 +462,42 @@ namespace Marketplace.Data.Migrations.Sqlite
                     b.HasIndex("ProductId");
 
                     b.ToTable("OrderLines");
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.OutboxMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ProcessedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProcessedAt", "Id");
+
+                    b.ToTable("OutboxMessages", (string)null);
                 });
 
             modelBuilder.Entity("Marketplace.Data.Entities.Product", b =>

@@ -1,0 +1,45 @@
+using System.Text.Json;
+using Marketplace.Domain.Quota;
+using Microsoft.EntityFrameworkCore;
+
+namespace Marketplace.Data.Quota;
+
+/// <summary>
+/// Delivers order events from the outbox to the quota ledger. Safe to run repeatedly or on several nodes at once:
+/// the ledger's unique source key makes every delivery after the first a no-op, and a message is marked processed
+/// only after its ledger line exists.
+/// </summary>
+public sealed class OutboxDispatcher(MarketplaceDbContext db, LedgerWriter ledger, TimeProvider clock)
+{
+    public const string OrderCompletedType = nameof(OrderCompleted);
+    public const string OrderRefundedType = nameof(OrderRefunded);
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<int> DispatchAsync(int batch, CancellationToken ct)
+    {
+        var messages = await db.Outbox.Where(m => m.ProcessedAt == null && m.Attempts < 10).OrderBy(m => m.Id).Take(batch).ToListAsync(ct);
+        var done = 0;
+        foreach (var m in messages)
+        {
+            try
+            {
+                switch (m.Type)
+                {
+                    case OrderCompletedType: await ledger.ApplyAsync(JsonSerializer.Deserialize<OrderCompleted>(m.Payload, Json)!, ct); break;
+                    case OrderRefundedType: await ledger.ApplyAsync(JsonSerializer.Deserialize<OrderRefunded>(m.Payload, Json)!, ct); break;
+                    default: throw new InvalidOperationException($"Unknown outbox message type {m.Type}.");
+                }
+                m.ProcessedAt = clock.GetUtcNow().UtcDateTime;
+                done++;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                m.Attempts++;
+                m.LastError = e.Message.Length > 2000 ? e.Message[..2000] : e.Message;
+            }
+            await db.SaveChangesAsync(ct);
+        }
+        return done;
+    }
+}

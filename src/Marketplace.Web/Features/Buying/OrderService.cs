@@ -1,0 +1,136 @@
+using System.Text.Json;
+using Marketplace.Data;
+using Marketplace.Data.Entities;
+using Marketplace.Data.Quota;
+using Marketplace.Domain;
+using Marketplace.Domain.Orders;
+using Marketplace.Domain.Quota;
+using Microsoft.EntityFrameworkCore;
+
+namespace Marketplace.Web.Features.Buying;
+
+/// <summary>
+/// Moves orders through the state machine. Every step is scoped (a buyer acts on its unit's orders, a vendor on its
+/// own), recorded in the history, and — when it completes an order — publishes OrderCompleted to the outbox in the
+/// same transaction, for the quota ledger.
+/// </summary>
+public sealed class OrderService(MarketplaceDbContext db, TimeProvider clock)
+{
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    private async Task<Order> ScopedAsync(Actor actor, long orderId, CancellationToken ct)
+    {
+        var q = db.Orders.Where(o => o.Id == orderId);
+        q = actor.Role switch
+        {
+            Roles.Buyer => q.Where(o => o.BudgetUnitId == actor.UnitId),
+            Roles.Vendor => q.Where(o => o.VendorId == actor.VendorId),
+            OrderActors.System or Roles.PlatformAdmin => q,
+            _ => q.Where(_ => false),
+        };
+        // Another unit's or vendor's order does not exist for this actor.
+        return await q.FirstOrDefaultAsync(ct) ?? throw new NotFoundException();
+    }
+
+    public Task ConfirmPaymentAsync(Actor actor, long orderId, CancellationToken ct) =>
+        StepAsync(actor, orderId, OrderAction.ConfirmPayment, null, o => { o.PaidFen = o.TotalFen; o.PaidAt = Now; return new OrderFacts(); }, ct);
+
+    public Task ShipAsync(Actor actor, long orderId, string? carrier, string? tracking, CancellationToken ct) =>
+        StepAsync(actor, orderId, OrderAction.Ship, null, o =>
+        {
+            o.Carrier = carrier?.Trim(); o.TrackingNumber = tracking?.Trim();
+            return new OrderFacts(Shipment: new Shipment(o.Carrier ?? "", o.TrackingNumber ?? ""));
+        }, ct);
+
+    public Task ConfirmDeliveryAsync(Actor actor, long orderId, CancellationToken ct) =>
+        StepAsync(actor, orderId, OrderAction.ConfirmDelivery, null, _ => new OrderFacts(), ct);
+
+    public Task AttachInvoiceAsync(Actor actor, long orderId, string invoiceKey, CancellationToken ct) =>
+        UpdateAsync(actor, orderId, o =>
+        {
+            if (o.Status is not (OrderStatus.Shipped or OrderStatus.Delivered))
+                throw new DomainException("发货后、验收前上传发票", "Upload the invoice after shipping and before acceptance.");
+            o.InvoiceKey = invoiceKey;
+        }, ct);
+
+    public Task AcceptAsync(Actor actor, long orderId, CancellationToken ct) =>
+        StepAsync(actor, orderId, OrderAction.Accept, null, o =>
+        {
+            o.AcceptedOn = DateOnly.FromDateTime(Now.AddHours(8));
+            return new OrderFacts(InvoiceUploaded: o.InvoiceKey is not null);
+        }, ct);
+
+    public Task EvaluateAsync(Actor actor, long orderId, Evaluation evaluation, CancellationToken ct) =>
+        StepAsync(actor, orderId, OrderAction.Evaluate, null, o =>
+        {
+            o.RatingQuality = evaluation.Quality; o.RatingDelivery = evaluation.Delivery; o.RatingService = evaluation.Service;
+            o.EvaluationComment = string.IsNullOrWhiteSpace(evaluation.Comment) ? null : evaluation.Comment.Trim();
+            return new OrderFacts(Evaluation: evaluation);
+        }, ct);
+
+    public Task CancelAsync(Actor actor, long orderId, string? reason, CancellationToken ct) =>
+        StepAsync(actor, orderId, OrderAction.Cancel, reason, o =>
+        {
+            // Unpaid orders held stock: give it back.
+            var ids = o.Lines.Select(l => l.ProductId).ToList();
+            foreach (var p in db.Products.Where(p => ids.Contains(p.Id)).ToList())
+                p.Stock += o.Lines.Where(l => l.ProductId == p.Id).Sum(l => l.Quantity);
+            return new OrderFacts();
+        }, ct, includeLines: true);
+
+    private async Task UpdateAsync(Actor actor, long orderId, Action<Order> change, CancellationToken ct)
+    {
+        var order = await ScopedAsync(actor, orderId, ct);
+        if (!actor.Is(Roles.Vendor)) throw new ForbiddenException("只有供应商可以上传发票", "Only the vendor uploads the invoice.");
+        change(order);
+        await SaveAsync(ct);
+    }
+
+    private async Task StepAsync(Actor actor, long orderId, OrderAction action, string? reason, Func<Order, OrderFacts> prepare, CancellationToken ct, bool includeLines = false)
+    {
+        var strategy = db.Database.CreateExecutionStrategy();
+        await strategy.ExecuteAsync(async () =>
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var order = await ScopedAsync(actor, orderId, ct);
+            if (includeLines) await db.Entry(order).Collection(o => o.Lines).LoadAsync(ct);
+            var before = order.Status;
+            // Check the step first against the current state, then let it record its data.
+            OrderStateMachine.Apply(order.Status, action, actor.Role, FactsFor(order, action), reason);
+            var facts = prepare(order);
+            var step = OrderStateMachine.Apply(before, action, actor.Role, facts, reason);
+            order.Status = step.To;
+            db.OrderHistory.Add(new OrderHistory
+            {
+                OrderId = order.Id, From = step.From, To = step.To, Action = step.Action.ToString(), ActorUserId = actor.UserId,
+                ActorName = actor.Name, Reason = step.Reason, At = Now,
+            });
+            if (OrderStateMachine.Completes(step))
+                db.Outbox.Add(new OutboxMessage
+                {
+                    Type = OutboxDispatcher.OrderCompletedType, CreatedAt = Now,
+                    Payload = JsonSerializer.Serialize(new OrderCompleted(order.Id, order.BudgetUnitId, new Money(order.PaidFen), order.AcceptedOn!.Value), OutboxDispatcher.Json),
+                });
+            await SaveAsync(ct);
+            await tx.CommitAsync(ct);
+        });
+    }
+
+    /// <summary>Facts for the pre-check, before the step's own inputs are applied (so e.g. Ship without data fails the same way).</summary>
+    private static OrderFacts FactsFor(Order o, OrderAction action) => action switch
+    {
+        OrderAction.Ship => new OrderFacts(Shipment: new Shipment("-", "-")),
+        OrderAction.Evaluate => new OrderFacts(Evaluation: new Evaluation(5, 5, 5, null)),
+        OrderAction.Accept => new OrderFacts(InvoiceUploaded: true),
+        _ => new OrderFacts(),
+    };
+
+    private async Task SaveAsync(CancellationToken ct)
+    {
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateConcurrencyException) { throw new DomainException("订单已被他人修改，请刷新后重试", "The order changed meanwhile; reload and try again."); }
+    }
+}
+
+/// <summary>The thing asked for does not exist for this user (another unit's or vendor's order): a 404, never a leak.</summary>
+public sealed class NotFoundException() : Exception("Not found.");
