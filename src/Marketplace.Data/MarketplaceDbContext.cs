@@ -27,6 +27,7 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<CartItem> CartItems => Set<CartItem>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<JobLease> JobLeases => Set<JobLease>();
     public DbSet<Order> Orders => Set<Order>();
     public DbSet<OrderLine> OrderLines => Set<OrderLine>();
     public DbSet<OrderHistory> OrderHistory => Set<OrderHistory>();
@@ -155,6 +156,13 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
             e.Property(x => x.Reason).HasMaxLength(500);
             e.HasOne<Product>().WithMany().HasForeignKey(x => x.ProductId).OnDelete(DeleteBehavior.Restrict);
             e.HasIndex(x => new { x.ProductId, x.Id });
+        });
+
+        builder.Entity<JobLease>(e =>
+        {
+            e.HasKey(x => x.Name);
+            e.Property(x => x.Name).HasMaxLength(64).IsUnicode(false);
+            e.Property(x => x.Holder).HasMaxLength(200);
         });
 
         builder.Entity<OutboxMessage>(e =>

@@ -112,6 +112,7 @@ builder.Services.AddScoped<Marketplace.Data.Quota.LedgerWriter>();
 builder.Services.AddScoped<Marketplace.Web.Features.Buying.CheckoutService>();
 builder.Services.AddScoped<Marketplace.Web.Features.Buying.OrderService>();
 builder.Services.AddScoped<Marketplace.Data.Quota.OutboxDispatcher>();
+builder.Services.AddHostedService<OrderJobsWorker>();
 // The search port: the embedded Lucene index (one per node, in the data folder unless configured) or a shared
 // Elasticsearch cluster, chosen by Search:Provider.
 if (search.Provider == SearchProvider.Elasticsearch)

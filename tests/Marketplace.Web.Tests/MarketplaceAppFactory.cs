@@ -23,6 +23,8 @@ public class MarketplaceAppFactory : WebApplicationFactory<Program>
         ["Seed:Vendors"] = "60",
         ["Seed:BudgetUnits"] = "60",
         ["Logging:LogLevel:Default"] = "Warning",
+        // Tests drive the order jobs themselves, deterministically.
+        ["Orders:BackgroundJobs"] = "false",
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -93,3 +93,37 @@ public class OrderLifecycleTests(MarketplaceAppFactory app) : IClassFixture<Mark
         await Assert.ThrowsAsync<DomainException>(() => Orders(s => s.ConfirmPaymentAsync(vendor, id, default)));
     }
 }
+
+public class UnpaidOrderTests(MarketplaceAppFactory app) : IClassFixture<MarketplaceAppFactory>
+{
+    [Fact]
+    public async Task Orders_unpaid_past_the_timeout_are_cancelled_and_their_stock_released()
+    {
+        var product = await app.Db(async db =>
+        {
+            var p = await db.Products.Where(p => p.Status == ProductStatus.Listed && p.Vendor!.Status == VendorStatus.Active).OrderBy(p => p.Id).Skip(60).FirstAsync();
+            p.Stock = 10; p.MinOrderQuantity = 1;
+            await db.SaveChangesAsync();
+            return p;
+        });
+        var unit = await app.Db(db => db.BudgetUnits.OrderBy(u => u.Id).Select(u => u.Id).FirstAsync());
+        var buyer = new Actor("expire-buyer", "采购员", Roles.Buyer, UnitId: unit);
+        using (var scope = app.Services.CreateScope())
+        {
+            var checkout = scope.ServiceProvider.GetRequiredService<CheckoutService>();
+            await checkout.AddAsync(buyer, product.Id, 4, default);
+            await checkout.CheckoutAsync(buyer, new CheckoutInput("贵州省贵阳市南明区 食堂", "赵师傅", "13900000000"), default);
+        }
+        Assert.Equal(6, await app.Db(db => db.Products.Where(p => p.Id == product.Id).Select(p => p.Stock).FirstAsync()));
+
+        using (var scope = app.Services.CreateScope())
+        {
+            var orders = scope.ServiceProvider.GetRequiredService<OrderService>();
+            Assert.Equal(0, await orders.ExpireUnpaidAsync(TimeSpan.FromHours(1), default)); // not yet
+            Assert.True(await orders.ExpireUnpaidAsync(TimeSpan.Zero, default) >= 1);
+        }
+        Assert.Equal(10, await app.Db(db => db.Products.Where(p => p.Id == product.Id).Select(p => p.Stock).FirstAsync()));
+        var cancelled = await app.Db(db => db.OrderHistory.Where(h => h.Action == "Cancel" && h.ActorUserId == "system").Select(h => h.Reason).FirstAsync());
+        Assert.Contains("未支付", cancelled);
+    }
+}

@@ -78,6 +78,22 @@ public sealed class OrderService(MarketplaceDbContext db, TimeProvider clock)
             return new OrderFacts();
         }, ct, includeLines: true);
 
+    /// <summary>Cancels orders still unpaid after the timeout (their stock goes back). Returns how many.</summary>
+    public async Task<int> ExpireUnpaidAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        var cutoff = Now - timeout;
+        var ids = await db.Orders.AsNoTracking().Where(o => o.Status == OrderStatus.PendingPayment && o.PlacedAt <= cutoff)
+            .OrderBy(o => o.Id).Select(o => o.Id).Take(200).ToListAsync(ct);
+        var system = new Actor("system", "系统", OrderActors.System);
+        foreach (var id in ids)
+        {
+            db.ChangeTracker.Clear();
+            try { await CancelAsync(system, id, $"超过{timeout.TotalHours:0.#}小时未支付，自动取消 / unpaid after {timeout.TotalHours:0.#} h", ct); }
+            catch (DomainException) { } // paid or cancelled meanwhile
+        }
+        return ids.Count;
+    }
+
     private async Task UpdateAsync(Actor actor, long orderId, Action<Order> change, CancellationToken ct)
     {
         var order = await ScopedAsync(actor, orderId, ct);
