@@ -29,6 +29,11 @@ public class DatabaseTests
         Assert.Contains("CREATE TABLE [Products]", script);
         Assert.Contains("[PriceFen] bigint NOT NULL", script);
         Assert.Contains("IF NOT EXISTS", script);
+        // Statements SQL Server accepts only at the start of a batch must be wrapped in EXEC in an idempotent script.
+        var unwrapped = System.Text.RegularExpressions.Regex.Matches(script, @"^\s*CREATE\s+(TRIGGER|VIEW|PROCEDURE|FUNCTION)\b.*$",
+            System.Text.RegularExpressions.RegexOptions.Multiline | System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        Assert.Empty(unwrapped.Select(m => m.Value.Trim()));
+        Assert.Contains("EXEC(N'CREATE TRIGGER TR_QuotaLedgerEntries_AppendOnly", script);
     }
 
     [Fact]

@@ -56,10 +56,11 @@ namespace Marketplace.Data.Migrations.SqlServer
                 unique: true);
 
             // The ledger is append-only at the database level too: corrections are new entries.
-            migrationBuilder.Sql(@"CREATE TRIGGER TR_QuotaLedgerEntries_AppendOnly ON QuotaLedgerEntries INSTEAD OF UPDATE, DELETE AS
+            // EXEC keeps CREATE TRIGGER first in its own batch, also inside the idempotent script's IF blocks.
+            migrationBuilder.Sql(@"EXEC(N'CREATE TRIGGER TR_QuotaLedgerEntries_AppendOnly ON QuotaLedgerEntries INSTEAD OF UPDATE, DELETE AS
 BEGIN
-    THROW 51000, 'QuotaLedgerEntries is append-only', 1;
-END");
+    THROW 51000, ''QuotaLedgerEntries is append-only'', 1;
+END')");
         }
 
         /// <inheritdoc />
