@@ -111,6 +111,8 @@ builder.Services.AddScoped<Marketplace.Web.Features.Quota.QuotaService>();
 builder.Services.AddScoped<Marketplace.Data.Quota.LedgerWriter>();
 builder.Services.AddScoped<Marketplace.Web.Features.Buying.CheckoutService>();
 builder.Services.AddScoped<Marketplace.Web.Features.Buying.OrderService>();
+builder.Services.AddSingleton(sp => new Marketplace.Web.Infrastructure.Images.InvoiceStore(Path.Combine(dataFolder, "invoices"),
+    sp.GetRequiredService<Marketplace.Web.Infrastructure.Images.ProductImageProcessor>()));
 builder.Services.AddScoped<Marketplace.Data.Quota.OutboxDispatcher>();
 builder.Services.AddHostedService<OrderJobsWorker>();
 // The search port: the embedded Lucene index (one per node, in the data folder unless configured) or a shared

@@ -1,0 +1,98 @@
+using Marketplace.Data;
+using Marketplace.Domain;
+using Marketplace.Domain.Orders;
+using Marketplace.Web.Infrastructure;
+using Marketplace.Web.Infrastructure.Images;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Marketplace.Web.Features.Buying;
+
+public sealed record OrderLineRow(string Name, string Specification, string Unit, Money UnitPrice, int Quantity, Money LineTotal);
+public sealed record OrderStep(DateTime At, string Action, OrderStatus To, string ActorName, string? Reason);
+
+public sealed record OrderDetailViewModel(
+    long Id, string Number, OrderStatus Status, string VendorName, Money Total, Money Paid, string PaymentCode,
+    string DeliveryAddress, string CanteenContact, string ContactPhone, string? Carrier, string? TrackingNumber, bool HasInvoice,
+    IReadOnlyList<OrderLineRow> Lines, IReadOnlyList<OrderStep> Timeline, IReadOnlyList<OrderAction> Actions, bool CanUploadInvoice);
+
+/// <summary>One order, for the buyer's unit and for the vendor: details, timeline, and the steps this user may take.</summary>
+[Authorize(Roles = Roles.Buyer + "," + Roles.Vendor)]
+public sealed class OrderPagesController(MarketplaceDbContext db, OrderService orders, InvoiceStore invoices) : Controller
+{
+    private IQueryable<Data.Entities.Order> Visible()
+    {
+        var actor = User.ToActor();
+        return actor.Role == Roles.Buyer
+            ? db.Orders.AsNoTracking().Where(o => o.BudgetUnitId == actor.UnitId)
+            : db.Orders.AsNoTracking().Where(o => o.VendorId == actor.VendorId);
+    }
+
+    [HttpGet("/orders/{id:long}")]
+    public async Task<IActionResult> Show(long id, CancellationToken ct)
+    {
+        var o = await Visible().Include(o => o.Lines).Include(o => o.Vendor).FirstOrDefaultAsync(o => o.Id == id, ct);
+        if (o is null) return NotFound();
+        var timeline = await db.OrderHistory.AsNoTracking().Where(h => h.OrderId == id).OrderBy(h => h.Id)
+            .Select(h => new OrderStep(h.At, h.Action, h.To, h.ActorName, h.Reason)).ToListAsync(ct);
+        var role = User.ToActor().Role;
+        return View("Order", new OrderDetailViewModel(o.Id, o.Number, o.Status, o.Vendor!.Name, new Money(o.TotalFen), new Money(o.PaidFen), o.PaymentCode,
+            o.DeliveryAddress, o.CanteenContact, o.ContactPhone, o.Carrier, o.TrackingNumber, o.InvoiceKey is not null,
+            o.Lines.Select(l => new OrderLineRow(l.ProductName, l.Specification, l.Unit, new Money(l.UnitPriceFen), l.Quantity, new Money(l.LineTotalFen))).ToList(),
+            timeline, OrderStateMachine.AllowedActions(o.Status, role).ToList(),
+            role == Roles.Vendor && o.Status is OrderStatus.Shipped or OrderStatus.Delivered));
+    }
+
+    [HttpPost("/orders/{id:long}/{command:regex(^(ConfirmPayment|Ship|ConfirmDelivery|Accept|Evaluate|Cancel)$)}")]
+    public async Task<IActionResult> Act(long id, OrderAction command, string? carrier, string? trackingNumber,
+        int quality, int delivery, int service, string? comment, string? reason, CancellationToken ct)
+    {
+        var actor = User.ToActor();
+        var task = command switch
+        {
+            OrderAction.ConfirmPayment => orders.ConfirmPaymentAsync(actor, id, ct),
+            OrderAction.Ship => orders.ShipAsync(actor, id, carrier, trackingNumber, ct),
+            OrderAction.ConfirmDelivery => orders.ConfirmDeliveryAsync(actor, id, ct),
+            OrderAction.Accept => orders.AcceptAsync(actor, id, ct),
+            OrderAction.Evaluate => orders.EvaluateAsync(actor, id, new Evaluation(quality, delivery, service, comment), ct),
+            _ => orders.CancelAsync(actor, id, reason, ct),
+        };
+        await task;
+        return Redirect($"/orders/{id}");
+    }
+
+    [HttpPost("/orders/{id:long}/invoice")]
+    [RequestSizeLimit(11 * 1024 * 1024)]
+    public async Task<IActionResult> UploadInvoice(long id, IFormFile? invoice, CancellationToken ct)
+    {
+        if (!await Visible().AnyAsync(o => o.Id == id, ct)) return NotFound();
+        if (invoice is null) throw new DomainException("请选择发票文件", "Choose the invoice file.");
+        if (invoice.Length > InvoiceStore.MaxBytes) throw new ImageRejectedException("发票文件不能超过10MB", "The invoice may be at most 10 MB.");
+        using var buffer = new MemoryStream();
+        await invoice.CopyToAsync(buffer, ct);
+        var key = await invoices.SaveAsync(buffer.ToArray(), ct);
+        await orders.AttachInvoiceAsync(User.ToActor(), id, key, ct);
+        return Redirect($"/orders/{id}");
+    }
+
+    [HttpGet("/orders/{id:long}/invoice")]
+    public async Task<IActionResult> Invoice(long id, CancellationToken ct)
+    {
+        var key = await Visible().Where(o => o.Id == id).Select(o => o.InvoiceKey).FirstOrDefaultAsync(ct);
+        if (key is null || invoices.Open(key) is not { } file) return NotFound();
+        Response.Headers.CacheControl = "private, no-store";
+        return File(file.Stream, file.ContentType);
+    }
+
+    [HttpGet("/vendor/orders")]
+    [Authorize(Roles = Roles.Vendor)]
+    public async Task<IActionResult> Incoming(OrderStatus? status, CancellationToken ct)
+    {
+        var q = Visible();
+        if (status is { } s) q = q.Where(o => o.Status == s);
+        var rows = await q.OrderByDescending(o => o.Id).Take(100)
+            .Select(o => new OrderRow(o.Id, o.Number, o.Vendor!.Name, new Money(o.TotalFen), o.Status, o.PlacedAt, o.PaymentCode)).ToListAsync(ct);
+        return View("Orders", rows);
+    }
+}

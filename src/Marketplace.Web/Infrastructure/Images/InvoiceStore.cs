@@ -1,0 +1,45 @@
+using System.Text;
+
+namespace Marketplace.Web.Infrastructure.Images;
+
+/// <summary>
+/// The vendor's invoice for an order (发票): a PDF checked by content (header, end marker, size) or a photo/scan
+/// processed like product photos (JPEG/PNG/WebP, pixel limit, metadata stripped). Stored under a random key.
+/// </summary>
+public sealed class InvoiceStore(string root, ProductImageProcessor images)
+{
+    public const long MaxBytes = 10 * 1024 * 1024;
+    private readonly string _root = Directory.CreateDirectory(root).FullName;
+
+    public async Task<string> SaveAsync(byte[] data, CancellationToken ct)
+    {
+        if (data.Length == 0) throw new ImageRejectedException("文件为空", "The file is empty.");
+        if (data.Length > MaxBytes) throw new ImageRejectedException("发票文件不能超过10MB", "The invoice may be at most 10 MB.");
+        string extension;
+        byte[] content;
+        if (data.AsSpan(0, Math.Min(5, data.Length)).SequenceEqual("%PDF-"u8))
+        {
+            var tail = Encoding.ASCII.GetString(data, Math.Max(0, data.Length - 1024), Math.Min(1024, data.Length));
+            if (!tail.Contains("%%EOF", StringComparison.Ordinal))
+                throw new ImageRejectedException("PDF文件不完整", "The PDF is incomplete.");
+            (extension, content) = ("pdf", data);
+        }
+        else if (ProductImageProcessor.Sniff(data) is not null)
+            (extension, content) = ("webp", images.Process(data).Renditions[ImageSize.Detail]);
+        else
+            throw new ImageRejectedException("发票须为PDF或图片（JPEG、PNG、WebP）", "The invoice must be a PDF or an image (JPEG, PNG, WebP).");
+
+        var key = Guid.NewGuid().ToString("N") + "." + extension;
+        var path = Path.Combine(_root, key);
+        await File.WriteAllBytesAsync(path + ".tmp", content, ct);
+        File.Move(path + ".tmp", path);
+        return key;
+    }
+
+    public (Stream Stream, string ContentType)? Open(string key)
+    {
+        if (key.Length is not (36 or 37) || !key[..32].All(char.IsAsciiHexDigitLower) || key[32..] is not (".pdf" or ".webp")) return null;
+        var path = Path.Combine(_root, key);
+        return File.Exists(path) ? (File.OpenRead(path), key.EndsWith(".pdf", StringComparison.Ordinal) ? "application/pdf" : "image/webp") : null;
+    }
+}
