@@ -42,8 +42,7 @@ public sealed class BuyingController(CheckoutService checkout, MarketplaceDbCont
     [HttpGet("/orders")]
     public async Task<IActionResult> Orders(OrderStatus? status, CancellationToken ct)
     {
-        var unit = User.ToActor().UnitId;
-        var q = db.Orders.AsNoTracking().Where(o => o.BudgetUnitId == unit);
+        var q = db.Orders.AsNoTracking().VisibleTo(User.ToActor());
         if (status is { } s) q = q.Where(o => o.Status == s);
         var rows = await q.OrderByDescending(o => o.Id).Take(100)
             .Select(o => new OrderRow(o.Id, o.Number, o.Vendor!.Name, new Money(o.TotalFen), o.Status, o.PlacedAt, o.PaymentCode)).ToListAsync(ct);

@@ -21,13 +21,7 @@ public sealed record OrderDetailViewModel(
 [Authorize(Roles = Roles.Buyer + "," + Roles.Vendor)]
 public sealed class OrderPagesController(MarketplaceDbContext db, OrderService orders, InvoiceStore invoices) : Controller
 {
-    private IQueryable<Data.Entities.Order> Visible()
-    {
-        var actor = User.ToActor();
-        return actor.Role == Roles.Buyer
-            ? db.Orders.AsNoTracking().Where(o => o.BudgetUnitId == actor.UnitId)
-            : db.Orders.AsNoTracking().Where(o => o.VendorId == actor.VendorId);
-    }
+    private IQueryable<Data.Entities.Order> Visible() => db.Orders.AsNoTracking().VisibleTo(User.ToActor());
 
     [HttpGet("/orders/{id:long}")]
     public async Task<IActionResult> Show(long id, CancellationToken ct)

@@ -20,14 +20,7 @@ public sealed class OrderService(MarketplaceDbContext db, TimeProvider clock)
 
     private async Task<Order> ScopedAsync(Actor actor, long orderId, CancellationToken ct)
     {
-        var q = db.Orders.Where(o => o.Id == orderId);
-        q = actor.Role switch
-        {
-            Roles.Buyer => q.Where(o => o.BudgetUnitId == actor.UnitId),
-            Roles.Vendor => q.Where(o => o.VendorId == actor.VendorId),
-            OrderActors.System or Roles.PlatformAdmin => q,
-            _ => q.Where(_ => false),
-        };
+        var q = db.Orders.Where(o => o.Id == orderId).VisibleTo(actor);
         // Another unit's or vendor's order does not exist for this actor.
         return await q.FirstOrDefaultAsync(ct) ?? throw new NotFoundException();
     }
