@@ -31,6 +31,9 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
     public DbSet<Order> Orders => Set<Order>();
     public DbSet<OrderLine> OrderLines => Set<OrderLine>();
     public DbSet<OrderHistory> OrderHistory => Set<OrderHistory>();
+    public DbSet<BankStatementLine> BankStatementLines => Set<BankStatementLine>();
+    public DbSet<ProcessedWebhookEvent> ProcessedWebhookEvents => Set<ProcessedWebhookEvent>();
+    public DbSet<RefundRequest> RefundRequests => Set<RefundRequest>();
     public DbSet<QuotaFiling> QuotaFilings => Set<QuotaFiling>();
     public DbSet<MonthlyPlanAmount> MonthlyPlanAmounts => Set<MonthlyPlanAmount>();
     public DbSet<QuotaFilingEvent> QuotaFilingEvents => Set<QuotaFilingEvent>();
@@ -58,6 +61,8 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
             throw new InvalidOperationException("Quota ledger entries are append-only: add a correcting entry instead.");
         var now = DateTime.UtcNow;
         foreach (var entry in ChangeTracker.Entries<Order>())
+            if (entry.State == EntityState.Modified) entry.Entity.Version++;
+        foreach (var entry in ChangeTracker.Entries<RefundRequest>())
             if (entry.State == EntityState.Modified) entry.Entity.Version++;
         foreach (var entry in ChangeTracker.Entries<Product>().ToList())
         {
@@ -93,6 +98,9 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
 
         builder.Entity<Vendor>(e =>
         {
+            e.Property(x => x.BankName).HasMaxLength(100);
+            e.Property(x => x.BankAccountName).HasMaxLength(100);
+            e.Property(x => x.BankAccountNumber).HasMaxLength(40).IsUnicode(false);
             e.Property(x => x.Name).HasMaxLength(100);
             e.Property(x => x.CreditCode).HasMaxLength(18).IsFixedLength().IsUnicode(false);
             e.HasIndex(x => x.CreditCode).IsUnique();
@@ -196,6 +204,10 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
             e.Property(x => x.TrackingNumber).HasMaxLength(50).IsUnicode(false);
             e.Property(x => x.InvoiceKey).HasMaxLength(64).IsUnicode(false);
             e.Property(x => x.EvaluationComment).HasMaxLength(500);
+            e.Property(x => x.StripeSessionId).HasMaxLength(255).IsUnicode(false);
+            e.Property(x => x.StripePaymentIntentId).HasMaxLength(255).IsUnicode(false);
+            e.HasIndex(x => x.StripeSessionId).IsUnique();
+            e.HasIndex(x => x.StripePaymentIntentId);
             e.HasOne(x => x.Vendor).WithMany().HasForeignKey(x => x.VendorId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<BudgetUnit>().WithMany().HasForeignKey(x => x.BudgetUnitId).OnDelete(DeleteBehavior.Restrict);
             e.HasMany(x => x.Lines).WithOne().HasForeignKey(x => x.OrderId).OnDelete(DeleteBehavior.Cascade);
@@ -222,8 +234,43 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
             e.HasIndex(x => new { x.OrderId, x.Id });
         });
 
+        builder.Entity<BankStatementLine>(e =>
+        {
+            e.Property(x => x.TransactionId).HasMaxLength(64);
+            e.Property(x => x.Payer).HasMaxLength(200);
+            e.Property(x => x.Memo).HasMaxLength(500);
+            e.Property(x => x.OrderNumber).HasMaxLength(20).IsUnicode(false);
+            e.Property(x => x.ImportedByUserId).HasMaxLength(450);
+            e.HasIndex(x => new { x.VendorId, x.TransactionId }).IsUnique();
+            e.HasIndex(x => new { x.VendorId, x.Id });
+            e.HasOne<Vendor>().WithMany().HasForeignKey(x => x.VendorId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<ProcessedWebhookEvent>(e =>
+        {
+            e.HasKey(x => x.EventId);
+            e.Property(x => x.EventId).HasMaxLength(255).IsUnicode(false);
+            e.Property(x => x.Type).HasMaxLength(100).IsUnicode(false);
+        });
+
+        builder.Entity<RefundRequest>(e =>
+        {
+            e.Property(x => x.Reason).HasMaxLength(500);
+            e.Property(x => x.PhotoKeys).HasMaxLength(1000).IsUnicode(false);
+            e.Property(x => x.RequestedByUserId).HasMaxLength(450);
+            e.Property(x => x.VendorNote).HasMaxLength(500);
+            e.Property(x => x.ArbitrationNote).HasMaxLength(500);
+            e.Property(x => x.PayoutReference).HasMaxLength(255);
+            e.Property(x => x.Version).IsConcurrencyToken();
+            e.HasOne(x => x.Order).WithMany().HasForeignKey(x => x.OrderId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(x => new { x.OrderId, x.Id });
+            e.HasIndex(x => new { x.Status, x.Id });
+        });
+
         builder.Entity<Notification>(e =>
         {
+            e.Property(x => x.Link).HasMaxLength(200).IsUnicode(false);
+            e.HasIndex(x => new { x.VendorId, x.Id });
             e.Property(x => x.Title).HasMaxLength(200);
             e.Property(x => x.Body).HasMaxLength(2000);
             e.Property(x => x.SenderName).HasMaxLength(100);

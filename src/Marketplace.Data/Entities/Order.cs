@@ -34,6 +34,10 @@ public class Order
     public required string ContactPhone { get; set; }
     public DateTime PlacedAt { get; set; }
     public DateTime? PaidAt { get; set; }
+    public PaymentMethod PaymentMethod { get; set; } = PaymentMethod.BankTransfer;
+    /// <summary>The Stripe Checkout Session started for this order (card payments), and the payment it produced.</summary>
+    public string? StripeSessionId { get; set; }
+    public string? StripePaymentIntentId { get; set; }
     public string? Carrier { get; set; }
     public string? TrackingNumber { get; set; }
     /// <summary>Storage key of the vendor's invoice (PDF or image), required before acceptance.</summary>
@@ -73,4 +77,52 @@ public class OrderHistory
     public required string ActorName { get; set; }
     public string? Reason { get; set; }
     public DateTime At { get; set; }
+}
+
+/// <summary>An incoming transfer from a vendor's bank statement import and what it did (or why it was flagged).</summary>
+public class BankStatementLine
+{
+    public long Id { get; set; }
+    public int VendorId { get; set; }
+    /// <summary>The bank's transaction serial number: unique per vendor, so a statement imported twice confirms nothing twice.</summary>
+    public required string TransactionId { get; set; }
+    public DateOnly BookedOn { get; set; }
+    public long AmountFen { get; set; }
+    public required string Payer { get; set; }
+    public required string Memo { get; set; }
+    public long? OrderId { get; set; }
+    public string? OrderNumber { get; set; }
+    public StatementOutcome Outcome { get; set; }
+    public required string ImportedByUserId { get; set; }
+    public DateTime ImportedAt { get; set; }
+}
+
+/// <summary>A payment-provider webhook event already applied: its id is the key, so each event takes effect once.</summary>
+public class ProcessedWebhookEvent
+{
+    public required string EventId { get; set; }
+    public required string Type { get; set; }
+    public long? OrderId { get; set; }
+    public DateTime ProcessedAt { get; set; }
+}
+
+/// <summary>退货退款申请: a buyer's request for all or part of a delivered order's money back.</summary>
+public class RefundRequest
+{
+    public long Id { get; set; }
+    public long OrderId { get; set; }
+    public Order? Order { get; set; }
+    public long AmountFen { get; set; }
+    public required string Reason { get; set; }
+    /// <summary>Storage keys of the buyer's photos, space-separated.</summary>
+    public string PhotoKeys { get; set; } = "";
+    public RefundStatus Status { get; set; }
+    public required string RequestedByUserId { get; set; }
+    public DateTime RequestedAt { get; set; }
+    public string? VendorNote { get; set; }
+    public string? ArbitrationNote { get; set; }
+    /// <summary>Bank reference of the transfer back, or the Stripe refund id.</summary>
+    public string? PayoutReference { get; set; }
+    public DateTime? RefundedAt { get; set; }
+    public int Version { get; set; }
 }

@@ -17,6 +17,10 @@ public class Vendor
     /// <summary>联农带农: how the vendor brings local farmers in.</summary>
     public string FarmerLinkage { get; set; } = "";
     public string Introduction { get; set; } = "";
+    /// <summary>收款账户 shown on unpaid orders, for bank transfers quoting the order's 识别码.</summary>
+    public string? BankName { get; set; }
+    public string? BankAccountName { get; set; }
+    public string? BankAccountNumber { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? ActivatedAt { get; set; }
 }

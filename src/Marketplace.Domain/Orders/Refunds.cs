@@ -55,3 +55,10 @@ public static class RefundRules
     /// <summary>Whether the refunds paid so far return the whole order (then the order itself becomes Refunded).</summary>
     public static bool IsFull(Money paid, Money refundedTotal) => refundedTotal >= paid;
 }
+
+/// <summary>How an order is paid: bank transfer quoting the 识别码 (the default) or card through Stripe Checkout.</summary>
+public enum PaymentMethod
+{
+    BankTransfer = 1,
+    Card = 2,
+}
