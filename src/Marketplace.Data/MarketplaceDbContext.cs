@@ -209,7 +209,7 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
             e.HasIndex(x => x.StripeSessionId).IsUnique();
             e.HasIndex(x => x.StripePaymentIntentId);
             e.HasOne(x => x.Vendor).WithMany().HasForeignKey(x => x.VendorId).OnDelete(DeleteBehavior.Restrict);
-            e.HasOne<BudgetUnit>().WithMany().HasForeignKey(x => x.BudgetUnitId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne(x => x.BudgetUnit).WithMany().HasForeignKey(x => x.BudgetUnitId).OnDelete(DeleteBehavior.Restrict);
             e.HasMany(x => x.Lines).WithOne().HasForeignKey(x => x.OrderId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(x => new { x.BudgetUnitId, x.Id });
             e.HasIndex(x => new { x.VendorId, x.Status, x.Id });

@@ -10,6 +10,8 @@ using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Razor;
 
+// GB18030/GBK, for bank statements exported by Chinese online banking.
+System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
     Args = args,
@@ -114,6 +116,16 @@ builder.Services.AddScoped<Marketplace.Web.Features.Buying.OrderService>();
 builder.Services.AddSingleton(sp => new Marketplace.Web.Infrastructure.Images.InvoiceStore(Path.Combine(dataFolder, "invoices"),
     sp.GetRequiredService<Marketplace.Web.Infrastructure.Images.ProductImageProcessor>()));
 builder.Services.AddScoped<Marketplace.Data.Quota.OutboxDispatcher>();
+// Payments: bank transfer always; card through Stripe only when Payments:Stripe:SecretKey and WebhookSecret are set.
+var stripe = builder.Configuration.GetSection("Payments:Stripe").Get<Marketplace.Web.Features.Payments.StripeOptions>() ?? new();
+builder.Services.AddSingleton(stripe);
+builder.Services.AddSingleton<Marketplace.Web.Features.Payments.IPaymentProvider, Marketplace.Web.Features.Payments.BankTransferProvider>();
+builder.Services.AddSingleton<Marketplace.Web.Features.Payments.IPaymentProvider, Marketplace.Web.Features.Payments.StripePaymentProvider>();
+builder.Services.AddSingleton<Marketplace.Web.Features.Payments.PaymentProviders>();
+builder.Services.AddScoped<Marketplace.Web.Features.Payments.PaymentService>();
+builder.Services.AddScoped<Marketplace.Web.Features.Payments.StripeWebhookService>();
+builder.Services.AddScoped<Marketplace.Web.Features.Refunds.RefundService>();
+builder.Services.AddScoped<Marketplace.Data.Quota.IOutboxHandler, Marketplace.Web.Features.Refunds.RefundPayoutHandler>();
 builder.Services.AddHostedService<OrderJobsWorker>();
 // The search port: the embedded Lucene index (one per node, in the data folder unless configured) or a shared
 // Elasticsearch cluster, chosen by Search:Provider.

@@ -23,5 +23,13 @@ public partial class LocalizationTests
             .Root!.Elements("data").Select(d => (string)d.Attribute("name")!).ToHashSet();
         Assert.True(used.Count > 50, "the scan should find the interface strings");
         Assert.Empty(used.Where(k => !translated.Contains(k)).Order());
+
+        // Keys built from enum values in views (L["Refund" + status], L[status.ToString()], ...).
+        var dynamic = Enum.GetNames<Domain.Orders.OrderStatus>()
+            .Concat(Enum.GetNames<Domain.Orders.PaymentMethod>())
+            .Concat(Enum.GetNames<Domain.Orders.RefundStatus>().Select(n => "Refund" + n))
+            .Concat(Enum.GetNames<Domain.Orders.StatementOutcome>().Select(n => "Statement" + n))
+            .Concat(Enum.GetNames<Domain.Orders.OrderAction>().Where(a => a != "RefundInFull"));
+        Assert.Empty(dynamic.Where(k => !translated.Contains(k)).Order());
     }
 }

@@ -20,6 +20,7 @@ public class Order
     /// <summary>Human-readable and unique, e.g. 2026112304718265.</summary>
     public required string Number { get; set; }
     public int BudgetUnitId { get; set; }
+    public BudgetUnit? BudgetUnit { get; set; }
     public required string BuyerUserId { get; set; }
     public int VendorId { get; set; }
     public Vendor? Vendor { get; set; }

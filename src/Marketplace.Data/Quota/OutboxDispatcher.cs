@@ -9,7 +9,7 @@ namespace Marketplace.Data.Quota;
 /// the ledger's unique source key makes every delivery after the first a no-op, and a message is marked processed
 /// only after its ledger line exists.
 /// </summary>
-public sealed class OutboxDispatcher(MarketplaceDbContext db, LedgerWriter ledger, TimeProvider clock)
+public sealed class OutboxDispatcher(MarketplaceDbContext db, LedgerWriter ledger, TimeProvider clock, IEnumerable<IOutboxHandler> handlers)
 {
     public const string OrderCompletedType = nameof(OrderCompleted);
     public const string OrderRefundedType = nameof(OrderRefunded);
@@ -28,7 +28,10 @@ public sealed class OutboxDispatcher(MarketplaceDbContext db, LedgerWriter ledge
                 {
                     case OrderCompletedType: await ledger.ApplyAsync(JsonSerializer.Deserialize<OrderCompleted>(m.Payload, Json)!, ct); break;
                     case OrderRefundedType: await ledger.ApplyAsync(JsonSerializer.Deserialize<OrderRefunded>(m.Payload, Json)!, ct); break;
-                    default: throw new InvalidOperationException($"Unknown outbox message type {m.Type}.");
+                    default:
+                        var handler = handlers.FirstOrDefault(h => h.Type == m.Type) ?? throw new InvalidOperationException($"Unknown outbox message type {m.Type}.");
+                        await handler.HandleAsync(m.Payload, ct);
+                        break;
                 }
                 m.ProcessedAt = clock.GetUtcNow().UtcDateTime;
                 done++;
@@ -42,4 +45,11 @@ public sealed class OutboxDispatcher(MarketplaceDbContext db, LedgerWriter ledge
         }
         return done;
     }
+}
+
+/// <summary>A consumer of one outbox message type outside the ledger (e.g. paying a refund out through a provider). Must be idempotent.</summary>
+public interface IOutboxHandler
+{
+    string Type { get; }
+    Task HandleAsync(string payload, CancellationToken ct);
 }

@@ -8,7 +8,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Marketplace.Web.Features.Buying;
 
-public sealed record OrderRow(long Id, string Number, string VendorName, Money Total, OrderStatus Status, DateTime PlacedAt, string PaymentCode);
+public sealed record OrderRow(long Id, string Number, string VendorName, Money Total, OrderStatus Status, DateTime PlacedAt, string PaymentCode, string? UnitName = null);
+
+/// <summary>An orders list with its filters. <see cref="Subordinates"/>: a parent unit's read-only view of its subordinate units' orders.</summary>
+public sealed record OrdersViewModel(IReadOnlyList<OrderRow> Rows, OrderStatus? Status, string? Month, bool Subordinates, bool HasSubordinates, string BasePath, long? NextBefore);
 
 /// <summary>The buyer's cart, checkout and the unit's orders.</summary>
 [Authorize(Roles = Roles.Buyer)]
@@ -38,14 +41,41 @@ public sealed class BuyingController(CheckoutService checkout, MarketplaceDbCont
         return Redirect("/orders?placed=" + string.Join(',', numbers));
     }
 
-    /// <summary>The unit's orders, newest first (every buyer of the unit sees them; other units' orders never).</summary>
+    /// <summary>
+    /// The unit's orders, newest first, by state and month (China time), 50 per page with keyset paging. Every buyer
+    /// of the unit sees them; with <c>scope=subordinates</c> a parent unit's buyers see its subordinate units' orders,
+    /// read-only. Other units' orders never.
+    /// </summary>
     [HttpGet("/orders")]
-    public async Task<IActionResult> Orders(OrderStatus? status, CancellationToken ct)
+    public async Task<IActionResult> Orders(OrderStatus? status, string? month, string? scope, long? before, CancellationToken ct)
     {
-        var q = db.Orders.AsNoTracking().VisibleTo(User.ToActor());
+        var actor = User.ToActor();
+        var subordinates = await UnitTree.SubordinatesAsync(db, actor.UnitId ?? 0, ct);
+        var showSubordinates = scope == "subordinates";
+        var q = showSubordinates ? db.Orders.AsNoTracking().Where(o => subordinates.Contains(o.BudgetUnitId)) : db.Orders.AsNoTracking().VisibleTo(actor);
+        var (rows, next) = await OrderLists.PageAsync(q, status, month, before, ct);
+        return View("Orders", new OrdersViewModel(rows, status, month, showSubordinates, subordinates.Count > 0, "/orders", next));
+    }
+}
+
+public static class OrderLists
+{
+    public const int PageSize = 50;
+
+    /// <summary>One page of an orders list (already scoped by the caller), filtered by state and by month "yyyy-MM" in China time.</summary>
+    public static async Task<(IReadOnlyList<OrderRow> Rows, long? Next)> PageAsync(IQueryable<Data.Entities.Order> q, OrderStatus? status, string? month, long? before, CancellationToken ct)
+    {
         if (status is { } s) q = q.Where(o => o.Status == s);
-        var rows = await q.OrderByDescending(o => o.Id).Take(100)
-            .Select(o => new OrderRow(o.Id, o.Number, o.Vendor!.Name, new Money(o.TotalFen), o.Status, o.PlacedAt, o.PaymentCode)).ToListAsync(ct);
-        return View("Orders", rows);
+        if (!string.IsNullOrEmpty(month))
+        {
+            if (!DateTime.TryParseExact(month, "yyyy-MM", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var m))
+                throw new DomainException("月份格式应为 2026-11", "The month must look like 2026-11.");
+            var (from, to) = (m.AddHours(-8), m.AddMonths(1).AddHours(-8)); // China time (UTC+8) month bounds in UTC
+            q = q.Where(o => o.PlacedAt >= from && o.PlacedAt < to);
+        }
+        if (before is { } b) q = q.Where(o => o.Id < b);
+        var rows = await q.OrderByDescending(o => o.Id).Take(PageSize + 1)
+            .Select(o => new OrderRow(o.Id, o.Number, o.Vendor!.Name, new Money(o.TotalFen), o.Status, o.PlacedAt, o.PaymentCode, o.BudgetUnit!.Name)).ToListAsync(ct);
+        return rows.Count > PageSize ? (rows[..PageSize], rows[PageSize - 1].Id) : (rows, null);
     }
 }

@@ -130,8 +130,12 @@ public sealed class CheckoutService(MarketplaceDbContext db, TimeProvider clock)
                 throw new DomainException("下单期间库存发生变化，请刷新采购车后重试", "Stock changed while you were ordering; reload the cart and try again.");
             }
             // History rows need the order ids.
-            foreach (var order in db.ChangeTracker.Entries<Order>().Select(e => e.Entity))
+            foreach (var order in db.ChangeTracker.Entries<Order>().Select(e => e.Entity).ToList())
+            {
                 db.OrderHistory.Add(new OrderHistory { OrderId = order.Id, To = OrderStatus.PendingPayment, Action = "Place", ActorUserId = buyer.UserId, ActorName = buyer.Name, At = Now });
+                db.Notifications.AddRange(OrderNotifications.About(order, buyer, $"新订单{order.Number}：{new Money(order.TotalFen)} / New order {order.Number}: {new Money(order.TotalFen)}",
+                    $"{order.CanteenContact} · {order.DeliveryAddress}", Now));
+            }
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             return (IReadOnlyList<string>)numbers;

@@ -15,27 +15,60 @@ public sealed record OrderStep(DateTime At, string Action, OrderStatus To, strin
 public sealed record OrderDetailViewModel(
     long Id, string Number, OrderStatus Status, string VendorName, Money Total, Money Paid, string PaymentCode,
     string DeliveryAddress, string CanteenContact, string ContactPhone, string? Carrier, string? TrackingNumber, bool HasInvoice,
-    IReadOnlyList<OrderLineRow> Lines, IReadOnlyList<OrderStep> Timeline, IReadOnlyList<OrderAction> Actions, bool CanUploadInvoice);
+    IReadOnlyList<OrderLineRow> Lines, IReadOnlyList<OrderStep> Timeline, IReadOnlyList<OrderAction> Actions, bool CanUploadInvoice)
+{
+    public string Role { get; init; } = "";
+    /// <summary>A parent unit's buyer looking at a subordinate unit's order: nothing can be done here.</summary>
+    public bool ReadOnly { get; init; }
+    public string UnitName { get; init; } = "";
+    public PaymentMethod PaymentMethod { get; init; }
+    public Payments.PaymentService.BankAccount? VendorAccount { get; init; }
+    public bool CardEnabled { get; init; }
+    public Money Refunded { get; init; }
+    /// <summary>What may still be asked for: paid, less refunded and less refunds already asked for.</summary>
+    public Money Refundable { get; init; }
+    public bool CanRequestRefund { get; init; }
+    public IReadOnlyList<Refunds.RefundView> Refunds { get; init; } = [];
+}
 
 /// <summary>One order, for the buyer's unit and for the vendor: details, timeline, and the steps this user may take.</summary>
-[Authorize(Roles = Roles.Buyer + "," + Roles.Vendor)]
-public sealed class OrderPagesController(MarketplaceDbContext db, OrderService orders, InvoiceStore invoices) : Controller
+[Authorize(Roles = Roles.Buyer + "," + Roles.Vendor + "," + Roles.PlatformAdmin)]
+public sealed class OrderPagesController(MarketplaceDbContext db, OrderService orders, InvoiceStore invoices, Refunds.RefundService refunds,
+    Payments.PaymentProviders providers) : Controller
 {
     private IQueryable<Data.Entities.Order> Visible() => db.Orders.AsNoTracking().VisibleTo(User.ToActor());
 
     [HttpGet("/orders/{id:long}")]
     public async Task<IActionResult> Show(long id, CancellationToken ct)
     {
-        var o = await Visible().Include(o => o.Lines).Include(o => o.Vendor).FirstOrDefaultAsync(o => o.Id == id, ct);
+        var actor = User.ToActor();
+        var q = Visible();
+        if (actor.Is(Roles.Buyer))
+        {
+            // A parent unit's buyers may read (not act on) their subordinate units' orders.
+            var subordinates = await UnitTree.SubordinatesAsync(db, actor.UnitId ?? 0, ct);
+            q = db.Orders.AsNoTracking().Where(o => o.BudgetUnitId == actor.UnitId || subordinates.Contains(o.BudgetUnitId));
+        }
+        var o = await q.Include(o => o.Lines).Include(o => o.Vendor).Include(o => o.BudgetUnit).FirstOrDefaultAsync(o => o.Id == id, ct);
         if (o is null) return NotFound();
+        var readOnly = actor.Is(Roles.Buyer) && o.BudgetUnitId != actor.UnitId;
         var timeline = await db.OrderHistory.AsNoTracking().Where(h => h.OrderId == id).OrderBy(h => h.Id)
             .Select(h => new OrderStep(h.At, h.Action, h.To, h.ActorName, h.Reason)).ToListAsync(ct);
-        var role = User.ToActor().Role;
+        var refundList = await refunds.ForOrderAsync(id, ct);
+        var asked = refundList.Where(r => r.Status is Domain.Orders.RefundStatus.Requested or Domain.Orders.RefundStatus.Disputed or Domain.Orders.RefundStatus.Approved).Sum(r => r.Amount.Fen);
+        var refundable = new Money(Math.Max(0, o.PaidFen - o.RefundedFen - asked));
+        var role = actor.Role;
         return View("Order", new OrderDetailViewModel(o.Id, o.Number, o.Status, o.Vendor!.Name, new Money(o.TotalFen), new Money(o.PaidFen), o.PaymentCode,
             o.DeliveryAddress, o.CanteenContact, o.ContactPhone, o.Carrier, o.TrackingNumber, o.InvoiceKey is not null,
             o.Lines.Select(l => new OrderLineRow(l.ProductName, l.Specification, l.Unit, new Money(l.UnitPriceFen), l.Quantity, new Money(l.LineTotalFen))).ToList(),
-            timeline, OrderStateMachine.AllowedActions(o.Status, role).ToList(),
-            role == Roles.Vendor && o.Status is OrderStatus.Shipped or OrderStatus.Delivered));
+            timeline, readOnly ? [] : OrderStateMachine.AllowedActions(o.Status, role).ToList(),
+            !readOnly && role == Roles.Vendor && o.Status is OrderStatus.Shipped or OrderStatus.Delivered)
+        {
+            Role = role, ReadOnly = readOnly, UnitName = o.BudgetUnit!.Name, PaymentMethod = o.PaymentMethod,
+            VendorAccount = new Payments.PaymentService.BankAccount(o.Vendor.BankName, o.Vendor.BankAccountName, o.Vendor.BankAccountNumber),
+            CardEnabled = providers.CardEnabled, Refunded = new Money(o.RefundedFen), Refundable = refundable, Refunds = refundList,
+            CanRequestRefund = !readOnly && role == Roles.Buyer && refundable.Fen > 0 && Domain.Orders.RefundRules.RefundableStates.Contains(o.Status),
+        });
     }
 
     [HttpPost("/orders/{id:long}/{command:regex(^(ConfirmPayment|Ship|ConfirmDelivery|Accept|Evaluate|Cancel)$)}")]
@@ -71,6 +104,7 @@ public sealed class OrderPagesController(MarketplaceDbContext db, OrderService o
     }
 
     [HttpGet("/orders/{id:long}/invoice")]
+    [Authorize(Roles = Roles.Buyer + "," + Roles.Vendor + "," + Roles.PlatformAdmin)]
     public async Task<IActionResult> Invoice(long id, CancellationToken ct)
     {
         var key = await Visible().Where(o => o.Id == id).Select(o => o.InvoiceKey).FirstOrDefaultAsync(ct);
@@ -81,12 +115,9 @@ public sealed class OrderPagesController(MarketplaceDbContext db, OrderService o
 
     [HttpGet("/vendor/orders")]
     [Authorize(Roles = Roles.Vendor)]
-    public async Task<IActionResult> Incoming(OrderStatus? status, CancellationToken ct)
+    public async Task<IActionResult> Incoming(OrderStatus? status, string? month, long? before, CancellationToken ct)
     {
-        var q = Visible();
-        if (status is { } s) q = q.Where(o => o.Status == s);
-        var rows = await q.OrderByDescending(o => o.Id).Take(100)
-            .Select(o => new OrderRow(o.Id, o.Number, o.Vendor!.Name, new Money(o.TotalFen), o.Status, o.PlacedAt, o.PaymentCode)).ToListAsync(ct);
-        return View("Orders", rows);
+        var (rows, next) = await OrderLists.PageAsync(Visible(), status, month, before, ct);
+        return View("Orders", new OrdersViewModel(rows, status, month, false, false, "/vendor/orders", next));
     }
 }

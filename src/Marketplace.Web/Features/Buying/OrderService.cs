@@ -103,26 +103,37 @@ public sealed class OrderService(MarketplaceDbContext db, TimeProvider clock)
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             var order = await ScopedAsync(actor, orderId, ct);
             if (includeLines) await db.Entry(order).Collection(o => o.Lines).LoadAsync(ct);
-            var before = order.Status;
             // Check the step first against the current state, then let it record its data.
             OrderStateMachine.Apply(order.Status, action, actor.Role, FactsFor(order, action), reason);
-            var facts = prepare(order);
-            var step = OrderStateMachine.Apply(before, action, actor.Role, facts, reason);
-            order.Status = step.To;
-            db.OrderHistory.Add(new OrderHistory
-            {
-                OrderId = order.Id, From = step.From, To = step.To, Action = step.Action.ToString(), ActorUserId = actor.UserId,
-                ActorName = actor.Name, Reason = step.Reason, At = Now,
-            });
-            if (OrderStateMachine.Completes(step))
-                db.Outbox.Add(new OutboxMessage
-                {
-                    Type = OutboxDispatcher.OrderCompletedType, CreatedAt = Now,
-                    Payload = JsonSerializer.Serialize(new OrderCompleted(order.Id, order.BudgetUnitId, new Money(order.PaidFen), order.AcceptedOn!.Value), OutboxDispatcher.Json),
-                });
+            Record(order, actor, action, reason, prepare(order));
             await SaveAsync(ct);
             await tx.CommitAsync(ct);
         });
+    }
+
+    /// <summary>
+    /// Moves a loaded order one step and adds what goes with it — history, notifications, and the ledger event when
+    /// the order completes — to the caller's unit of work. Callers save (inside their own transaction when they write
+    /// more, e.g. a statement line or a webhook event id).
+    /// </summary>
+    public OrderTransition Record(Order order, Actor actor, OrderAction action, string? reason, OrderFacts facts)
+    {
+        var step = OrderStateMachine.Apply(order.Status, action, actor.Role, facts, reason);
+        order.Status = step.To;
+        db.OrderHistory.Add(new OrderHistory
+        {
+            OrderId = order.Id, From = step.From, To = step.To, Action = step.Action.ToString(), ActorUserId = actor.UserId,
+            ActorName = actor.Name, Reason = step.Reason, At = Now,
+        });
+        db.Notifications.AddRange(OrderNotifications.For(order, step, actor, Now));
+        if (OrderStateMachine.Completes(step))
+            // What counts is what was paid and not refunded before completion (refunds after it are debited later).
+            db.Outbox.Add(new OutboxMessage
+            {
+                Type = OutboxDispatcher.OrderCompletedType, CreatedAt = Now,
+                Payload = JsonSerializer.Serialize(new OrderCompleted(order.Id, order.BudgetUnitId, new Money(order.PaidFen - order.RefundedFen), order.AcceptedOn!.Value), OutboxDispatcher.Json),
+            });
+        return step;
     }
 
     /// <summary>Facts for the pre-check, before the step's own inputs are applied (so e.g. Ship without data fails the same way).</summary>

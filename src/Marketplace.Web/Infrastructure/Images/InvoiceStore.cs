@@ -11,13 +11,14 @@ public sealed class InvoiceStore(string root, ProductImageProcessor images)
     public const long MaxBytes = 10 * 1024 * 1024;
     private readonly string _root = Directory.CreateDirectory(root).FullName;
 
-    public async Task<string> SaveAsync(byte[] data, CancellationToken ct)
+    /// <param name="imagesOnly">For photos (e.g. of damaged goods in a refund request): PDFs are refused.</param>
+    public async Task<string> SaveAsync(byte[] data, CancellationToken ct, bool imagesOnly = false)
     {
         if (data.Length == 0) throw new ImageRejectedException("文件为空", "The file is empty.");
-        if (data.Length > MaxBytes) throw new ImageRejectedException("发票文件不能超过10MB", "The invoice may be at most 10 MB.");
+        if (data.Length > MaxBytes) throw new ImageRejectedException("文件不能超过10MB", "The file may be at most 10 MB.");
         string extension;
         byte[] content;
-        if (data.AsSpan(0, Math.Min(5, data.Length)).SequenceEqual("%PDF-"u8))
+        if (!imagesOnly && data.AsSpan(0, Math.Min(5, data.Length)).SequenceEqual("%PDF-"u8))
         {
             var tail = Encoding.ASCII.GetString(data, Math.Max(0, data.Length - 1024), Math.Min(1024, data.Length));
             if (!tail.Contains("%%EOF", StringComparison.Ordinal))
@@ -26,6 +27,8 @@ public sealed class InvoiceStore(string root, ProductImageProcessor images)
         }
         else if (ProductImageProcessor.Sniff(data) is not null)
             (extension, content) = ("webp", images.Process(data).Renditions[ImageSize.Detail]);
+        else if (imagesOnly)
+            throw new ImageRejectedException("照片须为JPEG、PNG或WebP图片", "A photo must be a JPEG, PNG or WebP image.");
         else
             throw new ImageRejectedException("发票须为PDF或图片（JPEG、PNG、WebP）", "The invoice must be a PDF or an image (JPEG, PNG, WebP).");
 

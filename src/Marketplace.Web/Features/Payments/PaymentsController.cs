@@ -1,0 +1,83 @@
+using System.Text;
+using Marketplace.Domain;
+using Marketplace.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Marketplace.Web.Features.Payments;
+
+public sealed record VendorPaymentsViewModel(PaymentService.BankAccount? Account, StatementImportResult? Imported, IReadOnlyList<StatementResultRow> Recent, bool FlaggedOnly);
+
+public sealed class PaymentsController(PaymentService payments, StripeWebhookService webhooks) : Controller
+{
+    public const long MaxStatementBytes = 2 * 1024 * 1024;
+
+    /// <summary>Sends the buyer to the card provider's checkout page for one unpaid order.</summary>
+    [HttpPost("/orders/{id:long}/pay/card")]
+    [Authorize(Roles = Roles.Buyer)]
+    public async Task<IActionResult> PayByCard(long id, CancellationToken ct)
+    {
+        var url = await payments.StartCardPaymentAsync(User.ToActor(), id, $"{Request.Scheme}://{Request.Host}", ct);
+        return new RedirectResult(url, permanent: false, preserveMethod: false) { }; // 302 to the provider's hosted page
+    }
+
+    /// <summary>Stripe's webhook endpoint: signed, not a browser form, so no antiforgery token (the signature is the check).</summary>
+    [HttpPost("/payments/stripe/webhook")]
+    [AllowAnonymous]
+    [IgnoreAntiforgeryToken]
+    [RequestSizeLimit(512 * 1024)]
+    public async Task<IActionResult> StripeWebhook(CancellationToken ct)
+    {
+        using var reader = new StreamReader(Request.Body, Encoding.UTF8);
+        var json = await reader.ReadToEndAsync(ct);
+        var outcome = await webhooks.HandleAsync(json, Request.Headers["Stripe-Signature"].ToString(), ct);
+        return outcome == WebhookOutcome.Rejected
+            ? BadRequest(new { error = "签名无效或已过期 / invalid or expired signature" })
+            : Ok(new { outcome = outcome.ToString() });
+    }
+
+    [HttpGet("/vendor/payments")]
+    [Authorize(Roles = Roles.Vendor)]
+    public async Task<IActionResult> Vendor(bool flagged, CancellationToken ct) => View("VendorPayments", await ModelAsync(null, flagged, ct));
+
+    [HttpPost("/vendor/payments/account")]
+    [Authorize(Roles = Roles.Vendor)]
+    public async Task<IActionResult> SaveAccount(string? bankName, string? accountName, string? accountNumber, CancellationToken ct)
+    {
+        await payments.SaveBankAccountAsync(User.ToActor(), new PaymentService.BankAccount(bankName, accountName, accountNumber), ct);
+        return Redirect("/vendor/payments");
+    }
+
+    [HttpPost("/vendor/payments/import")]
+    [Authorize(Roles = Roles.Vendor)]
+    [RequestSizeLimit(MaxStatementBytes + 64 * 1024)]
+    public async Task<IActionResult> Import(IFormFile? statement, CancellationToken ct)
+    {
+        if (statement is null || statement.Length == 0) throw new DomainException("请选择银行流水CSV文件", "Choose the bank statement CSV file.");
+        if (statement.Length > MaxStatementBytes) throw new DomainException("文件不能超过2MB", "The file may be at most 2 MB.");
+        using var buffer = new MemoryStream();
+        await statement.CopyToAsync(buffer, ct);
+        var result = await payments.ImportStatementAsync(User.ToActor(), Decode(buffer.ToArray()), ct);
+        return View("VendorPayments", await ModelAsync(result, false, ct));
+    }
+
+    /// <summary>Bank exports are UTF-8 (often with a BOM) or GB18030; anything that is neither is refused.</summary>
+    private static string Decode(byte[] bytes)
+    {
+        try { return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes); }
+        catch (DecoderFallbackException)
+        {
+            try { return Encoding.GetEncoding("GB18030", EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback).GetString(bytes); }
+            catch (Exception e) when (e is DecoderFallbackException or ArgumentException)
+            {
+                throw new DomainException("文件编码无法识别，请导出为UTF-8或GBK编码的CSV", "The file is neither UTF-8 nor GBK text; export the statement as CSV.");
+            }
+        }
+    }
+
+    private async Task<VendorPaymentsViewModel> ModelAsync(StatementImportResult? imported, bool flagged, CancellationToken ct)
+    {
+        var vendorId = User.ToActor().VendorId ?? 0;
+        return new VendorPaymentsViewModel(await payments.BankAccountAsync(vendorId, ct), imported, await payments.RecentLinesAsync(vendorId, flagged, ct), flagged);
+    }
+}
