@@ -36,6 +36,13 @@ public sealed class DemoAccounts(MarketplaceDbContext db, UserManager<AppUser> u
         var vendor = await db.Vendors.AsNoTracking().Where(v => v.Status == VendorStatus.Active && v.CountyId >= from && v.CountyId <= to).OrderBy(v => v.Id).FirstOrDefaultAsync()
                      ?? await db.Vendors.AsNoTracking().Where(v => v.Status == VendorStatus.Active).OrderBy(v => v.Id).FirstAsync();
 
+        // The demo vendor's receiving account, shown on its unpaid orders (a made-up number).
+        if (vendor.BankAccountNumber is null)
+            await db.Vendors.Where(v => v.Id == vendor.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(v => v.BankName, "中国农业银行股份有限公司县域支行")
+                .SetProperty(v => v.BankAccountName, vendor.Name)
+                .SetProperty(v => v.BankAccountNumber, "62284800" + vendor.Id.ToString("D10")));
+
         var accounts = new List<(Account Account, Action<AppUser> Scope)>
         {
             (new("admin", Roles.PlatformAdmin, "平台管理员"), _ => { }),

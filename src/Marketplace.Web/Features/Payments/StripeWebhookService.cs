@@ -40,7 +40,7 @@ public sealed class StripeWebhookService(MarketplaceDbContext db, OrderService o
             e = EventUtility.ConstructEvent(json, signature, options.WebhookSecret, options.WebhookToleranceSeconds,
                 clock.GetUtcNow().ToUnixTimeSeconds(), throwOnApiVersionMismatch: false);
         }
-        catch (Exception ex) when (ex is StripeException or Newtonsoft.Json.JsonException or ArgumentException or FormatException)
+        catch (Exception ex) when (ex is StripeException or System.Text.Json.JsonException or Newtonsoft.Json.JsonException or ArgumentException or FormatException or InvalidOperationException)
         {
             logger.LogWarning("Stripe webhook refused: {Reason}", ex.Message);
             return WebhookOutcome.Rejected;
