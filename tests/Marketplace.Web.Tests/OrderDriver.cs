@@ -67,6 +67,27 @@ public sealed class OrderDriver(MarketplaceAppFactory app)
         }
     }
 
+    /// <summary>Creates (once) an extra account, e.g. another vendor's or another unit's, with the demo password.</summary>
+    public async Task<string> UserAsync(string userName, string role, Action<Data.Entities.AppUser> scope)
+    {
+        using var s = app.Services.CreateScope();
+        var users = s.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Data.Entities.AppUser>>();
+        if (await users.FindByNameAsync(userName) is not null) return userName;
+        var user = new Data.Entities.AppUser { UserName = userName, Email = userName + "@test.example", DisplayName = userName };
+        scope(user);
+        Assert.True((await users.CreateAsync(user, Infrastructure.DemoAccounts.Password)).Succeeded);
+        Assert.True((await users.AddToRoleAsync(user, role)).Succeeded);
+        return userName;
+    }
+
+    /// <summary>A signed-in vendor account of an active vendor other than the demo vendor.</summary>
+    public async Task<HttpClient> OtherVendorAsync()
+    {
+        var demoVendor = (await ActorAsync("vendor")).VendorId;
+        var otherId = await app.Db(db => db.Vendors.Where(v => v.Id != demoVendor && v.Status == Domain.VendorStatus.Active).OrderBy(v => v.Id).Select(v => v.Id).FirstAsync());
+        return await app.SignedInAsync(await UserAsync("vendor.other", Roles.Vendor, u => u.VendorId = otherId));
+    }
+
     /// <summary>Runs the outbox once, as the background job would.</summary>
     public async Task<int> DispatchOutboxAsync()
     {
