@@ -105,6 +105,11 @@ public class RefundHttpTests(MarketplaceAppFactory app) : IClassFixture<Marketpl
         var ledger = await app.Db(db => db.QuotaLedgerEntries.Where(e => e.OrderId == order.Id).OrderBy(e => e.Id).Select(e => new ValueTuple<LedgerEntryKind, long>(e.Kind, e.AmountFen)).ToListAsync());
         Assert.Equal([(LedgerEntryKind.OrderCredit, order.TotalFen), (LedgerEntryKind.RefundDebit, -first), (LedgerEntryKind.RefundDebit, -rest)], ledger);
 
+        // The unit's ledger links each line to its order.
+        var quota = await buyer.GetPageAsync("/quota");
+        Assert.Equal(3, quota.QuerySelectorAll($".ledger a[href='/orders/{order.Id}']").Length);
+        Assert.Contains(order.Number, quota.QuerySelector($".ledger a[href='/orders/{order.Id}']")!.TextContent);
+
         // The buyer's page tells the story.
         var page = await buyer.GetPageAsync($"/orders/{order.Id}");
         Assert.Contains("已退款", page.QuerySelector("h1 .status")!.TextContent);

@@ -3,6 +3,7 @@ using System.Text;
 using Marketplace.Domain.Orders;
 using Marketplace.Domain.Quota;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Marketplace.Web.Tests;
 
@@ -81,6 +82,18 @@ public class StripePaymentTests(StripeAppFactory app) : IClassFixture<StripeAppF
         var buyer = await app.SignedInAsync("buyer");
         var again = await buyer.PostFormAsync($"/orders/{order.Id}", $"/orders/{order.Id}/pay/card", new Dictionary<string, string>());
         Assert.EndsWith(sessionId, again.Headers.Location!.ToString());
+    }
+
+    [Fact]
+    public async Task An_order_with_a_card_checkout_gets_grace_for_a_late_webhook_before_it_is_cancelled()
+    {
+        var (order, _) = await StartCardPaymentAsync();
+        using var scope = app.Services.CreateScope();
+        var orders = scope.ServiceProvider.GetRequiredService<Marketplace.Web.Features.Buying.OrderService>();
+        await orders.ExpireUnpaidAsync(TimeSpan.Zero, default); // the window is over, the grace is not
+        Assert.Equal(OrderStatus.PendingPayment, await app.Db(db => db.Orders.Where(o => o.Id == order.Id).Select(o => o.Status).FirstAsync()));
+        await orders.ExpireUnpaidAsync(-Marketplace.Web.Features.Buying.OrderService.CardWebhookGrace, default); // as if the grace had passed too
+        Assert.Equal(OrderStatus.Cancelled, await app.Db(db => db.Orders.Where(o => o.Id == order.Id).Select(o => o.Status).FirstAsync()));
     }
 
     [Fact]

@@ -71,11 +71,17 @@ public sealed class OrderService(MarketplaceDbContext db, TimeProvider clock)
             return new OrderFacts();
         }, ct, includeLines: true);
 
+    public static readonly TimeSpan CardWebhookGrace = TimeSpan.FromHours(1);
+
     /// <summary>Cancels orders still unpaid after the timeout (their stock goes back). Returns how many.</summary>
     public async Task<int> ExpireUnpaidAsync(TimeSpan timeout, CancellationToken ct)
     {
         var cutoff = Now - timeout;
-        var ids = await db.Orders.AsNoTracking().Where(o => o.Status == OrderStatus.PendingPayment && o.PlacedAt <= cutoff)
+        // A card checkout closes with the payment window, but its webhook may arrive a little later (Stripe retries
+        // when we were unreachable): such orders get an hour's grace before they are cancelled.
+        var cardCutoff = cutoff - CardWebhookGrace;
+        var ids = await db.Orders.AsNoTracking().Where(o => o.Status == OrderStatus.PendingPayment && o.PlacedAt <= cutoff
+                && (o.StripeSessionId == null || o.PlacedAt <= cardCutoff))
             .OrderBy(o => o.Id).Select(o => o.Id).Take(200).ToListAsync(ct);
         var system = new Actor("system", "系统", OrderActors.System);
         foreach (var id in ids)

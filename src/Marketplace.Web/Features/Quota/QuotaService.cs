@@ -174,7 +174,10 @@ public sealed class QuotaService(MarketplaceDbContext db, RegionDirectory region
         };
         var plan = effective is { Plan.Count: 12 } ? MonthlyPlan.Create(new Money(effective.ReservedFen), effective.Plan.OrderBy(p => p.Month).Select(p => new Money(p.AmountFen)).ToList()) : null;
         var ledger = await db.QuotaLedgerEntries.AsNoTracking().Where(x => x.BudgetUnitId == unitId && x.Year == year).OrderBy(x => x.On).ThenBy(x => x.Id)
-            .Select(x => new LedgerRow(x.On, x.Kind, new Money(x.AmountFen), x.OrderId, x.SourceKey, x.Reason)).ToListAsync(ct);
+            .Select(x => new LedgerRow(x.On, x.Kind, new Money(x.AmountFen), x.OrderId, x.SourceKey, x.Reason)
+            {
+                OrderNumber = db.Orders.Where(o => o.Id == x.OrderId).Select(o => o.Number).FirstOrDefault(),
+            }).ToListAsync(ct);
         var today = DateOnly.FromDateTime(Now.AddHours(8));
         var through = year < today.Year ? 12 : year > today.Year ? 0 : today.Month - 1; // months that are over
         var progress = policy is not null && effective is { ReservedFen: > 0 }

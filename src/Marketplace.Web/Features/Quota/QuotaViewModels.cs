@@ -16,7 +16,11 @@ public sealed class FilingForm
 public sealed record FilingSummary(int Id, int Version, FilingStatus Status, bool IsEffective, CanteenArrangement Arrangement, Money CanteenTotal,
     BasisPoints Ratio, Money Reserved, bool NeedsExemption, bool IsLate, string? ReturnReason, DateTime? SubmittedAt);
 
-public sealed record LedgerRow(DateOnly On, LedgerEntryKind Kind, Money Amount, long? OrderId, string SourceKey, string? Reason);
+public sealed record LedgerRow(DateOnly On, LedgerEntryKind Kind, Money Amount, long? OrderId, string SourceKey, string? Reason)
+{
+    /// <summary>The order the line comes from, shown as a link to it.</summary>
+    public string? OrderNumber { get; init; }
+}
 
 public sealed record UnitQuotaViewModel(
     int Year, string UnitName, ReservationPolicy? Policy, FilingSummary? Latest, FilingSummary? Effective, FilingForm Form,
