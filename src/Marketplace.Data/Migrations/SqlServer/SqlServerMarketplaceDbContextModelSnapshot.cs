@@ -1532,7 +1532,7 @@ namespace Marketplace.Data.Migrations.SqlServer
 
             modelBuilder.Entity("Marketplace.Data.Entities.Order", b =>
                 {
-                    b.HasOne("Marketplace.Data.Entities.BudgetUnit", null)
+                    b.HasOne("Marketplace.Data.Entities.BudgetUnit", "BudgetUnit")
                         .WithMany()
                         .HasForeignKey("BudgetUnitId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -1543,6 +1543,8 @@ namespace Marketplace.Data.Migrations.SqlServer
                         .HasForeignKey("VendorId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.Navigation("BudgetUnit");
 
                     b.Navigation("Vendor");
                 });

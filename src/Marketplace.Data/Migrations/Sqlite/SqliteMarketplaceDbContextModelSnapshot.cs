@@ -1480,7 +1480,7 @@ namespace Marketplace.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Marketplace.Data.Entities.Order", b =>
                 {
-                    b.HasOne("Marketplace.Data.Entities.BudgetUnit", null)
+                    b.HasOne("Marketplace.Data.Entities.BudgetUnit", "BudgetUnit")
                         .WithMany()
                         .HasForeignKey("BudgetUnitId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -1491,6 +1491,8 @@ namespace Marketplace.Data.Migrations.Sqlite
                         .HasForeignKey("VendorId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.Navigation("BudgetUnit");
 
                     b.Navigation("Vendor");
                 });
