@@ -29,7 +29,8 @@ public partial class LocalizationTests
             .Concat(Enum.GetNames<Domain.Orders.PaymentMethod>())
             .Concat(Enum.GetNames<Domain.Orders.RefundStatus>().Select(n => "Refund" + n))
             .Concat(Enum.GetNames<Domain.Orders.StatementOutcome>().Select(n => "Statement" + n))
-            .Concat(Enum.GetNames<Domain.Orders.OrderAction>().Where(a => a != "RefundInFull"));
+            .Concat(Enum.GetNames<Domain.Orders.OrderAction>().Where(a => a != "RefundInFull"))
+            .Append("RefundRequest"); // the history action of a refund request (RefundService)
         Assert.Empty(dynamic.Where(k => !translated.Contains(k)).Order());
     }
 }

@@ -46,7 +46,7 @@ public sealed class RefundService(MarketplaceDbContext db, OrderService orders, 
                 RequestedByUserId = buyer.UserId, RequestedAt = Now,
             };
             db.RefundRequests.Add(refund);
-            History(order, buyer, "RefundRequested", $"{amount}：{refund.Reason}");
+            History(order, buyer, "RefundRequest", $"{amount}：{refund.Reason}");
             db.Notifications.AddRange(OrderNotifications.About(order, buyer, $"订单{order.Number}申请退款{amount} / Refund of {amount} requested for order {order.Number}", refund.Reason, Now));
             await db.SaveChangesAsync(ct);
             return refund.Id;
