@@ -25,7 +25,7 @@ public static class OrderNotifications
     public static IEnumerable<Notification> For(Order order, OrderTransition step, Actor actor, DateTime now)
     {
         var (zh, en) = Said[step.To];
-        return About(order, actor, $"订单{order.Number}{zh} / Order {order.Number} {en}", step.Reason is { } r ? r : $"{actor.Name}", now);
+        return About(order, actor, $"订单{order.Number}{zh} / Order {order.Number} {en}", step.Reason ?? "", now);
     }
 
     /// <summary>A message about an order to whichever of the unit and the vendor did not cause it.</summary>
