@@ -16,13 +16,15 @@ public sealed class NotificationsController(MarketplaceDbContext db) : Controlle
     [HttpGet("/notifications")]
     public async Task<IActionResult> Index(long? before, CancellationToken ct)
     {
-        var rows = await For(db, User.ToActor()).Where(n => before == null || n.Id < before)
-            .OrderByDescending(n => n.Id).Take(PageSize).ToListAsync(ct);
+        var actor = User.ToActor();
+        var cursor = before ?? long.MaxValue;
+        // Each audience has its own index (user, unit, vendor); a page from each, merged, avoids an OR over all rows.
+        IQueryable<Notification> Page(IQueryable<Notification> q) => q.Where(n => n.Id < cursor).OrderByDescending(n => n.Id).Take(PageSize);
+        var all = db.Notifications.AsNoTracking();
+        var query = Page(all.Where(n => n.UserId == actor.UserId));
+        if (actor.UnitId is { } unit) query = query.Concat(Page(all.Where(n => n.BudgetUnitId == unit)));
+        if (actor.VendorId is { } vendor) query = query.Concat(Page(all.Where(n => n.VendorId == vendor)));
+        var rows = (await query.ToListAsync(ct)).DistinctBy(n => n.Id).OrderByDescending(n => n.Id).Take(PageSize).ToList();
         return View("Notifications", rows);
     }
-
-    public static IQueryable<Notification> For(MarketplaceDbContext db, Domain.Actor actor) =>
-        db.Notifications.AsNoTracking().Where(n => n.UserId == actor.UserId
-            || (actor.UnitId != null && n.BudgetUnitId == actor.UnitId)
-            || (actor.VendorId != null && n.VendorId == actor.VendorId));
 }
