@@ -5,13 +5,21 @@ namespace Marketplace.Web.Infrastructure.Search;
 
 /// <summary>
 /// Keeps the search index following the database. With the embedded index each node keeps its own copy: at start an
-/// empty index is rebuilt, then the product change feed is followed every second. With a shared cluster every node
-/// follows too; that is idempotent (upserts by id, a cursor that only moves forward) but repeats work, which a
-/// database lease will remove.
+/// empty index is rebuilt, then the product change feed is followed every second. With a shared cluster one node at
+/// a time (the holder of the "search-feed" database lease) builds and follows; the others stand by and take over
+/// when the lease lapses. Applying twice would be harmless (upserts by id, a cursor that only moves forward), just work.
 /// </summary>
-public sealed class SearchIndexWorker(IServiceScopeFactory scopes, ISearchIndex index, ILogger<SearchIndexWorker> logger) : BackgroundService
+public sealed class SearchIndexWorker(IServiceScopeFactory scopes, ISearchIndex index, TimeProvider clock, ILogger<SearchIndexWorker> logger) : BackgroundService
 {
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    public const string LeaseName = "search-feed";
+    private static readonly TimeSpan LeaseTime = TimeSpan.FromSeconds(15);
+    private readonly string _holder = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+
+    /// <summary>The embedded index is this node's own; a shared one is maintained by the lease holder only.</summary>
+    private async Task<bool> MayWriteAsync(MarketplaceDbContext db, CancellationToken ct) =>
+        index is not ElasticsearchSearchIndex
+        || await JobLeases.TryAcquireAsync(db, LeaseName, _holder, LeaseTime, clock.GetUtcNow().UtcDateTime, ct);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -21,11 +29,12 @@ public sealed class SearchIndexWorker(IServiceScopeFactory scopes, ISearchIndex 
         {
             try
             {
+                using var scope = scopes.CreateScope();
+                var db = scope.ServiceProvider.GetRequiredService<MarketplaceDbContext>();
+                if (!await MayWriteAsync(db, stoppingToken)) break; // another node prepares the shared index
                 if (index is ElasticsearchSearchIndex cluster) await cluster.EnsureIndexAsync(stoppingToken);
                 if (await index.GetFeedCursorAsync(stoppingToken) == 0 && await index.CountAsync(stoppingToken) == 0)
                 {
-                    using var scope = scopes.CreateScope();
-                    var db = scope.ServiceProvider.GetRequiredService<MarketplaceDbContext>();
                     var (docs, elapsed) = await feed.RebuildAsync(db, null, stoppingToken);
                     logger.LogInformation("Search index built: {Documents} products in {Seconds:0.0} s", docs, elapsed.TotalSeconds);
                 }
@@ -44,8 +53,12 @@ public sealed class SearchIndexWorker(IServiceScopeFactory scopes, ISearchIndex 
             try
             {
                 using var scope = scopes.CreateScope();
-                var applied = await feed.CatchUpAsync(scope.ServiceProvider.GetRequiredService<MarketplaceDbContext>(), stoppingToken);
-                if (applied > 0) logger.LogDebug("Search index applied {Changes} product changes", applied);
+                var db = scope.ServiceProvider.GetRequiredService<MarketplaceDbContext>();
+                if (await MayWriteAsync(db, stoppingToken))
+                {
+                    var applied = await feed.CatchUpAsync(db, stoppingToken);
+                    if (applied > 0) logger.LogDebug("Search index applied {Changes} product changes", applied);
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
