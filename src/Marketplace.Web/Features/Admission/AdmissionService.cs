@@ -130,10 +130,8 @@ public sealed class AdmissionService(MarketplaceDbContext db, UserManager<AppUse
         var now = clock.GetUtcNow().UtcDateTime;
         var step = AdmissionWorkflow.Apply(vendor.Status, action, actor, vendor.CountyId, reason, now);
 
-        var strategy = db.Database.CreateExecutionStrategy();
-        await strategy.ExecuteAsync(async () =>
+        await db.InTransactionAsync(async () =>
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
             var changed = await db.Vendors.Where(v => v.Id == id && v.Status == step.From)
                 .ExecuteUpdateAsync(u => u
                     .SetProperty(v => v.Status, step.To)
@@ -159,7 +157,6 @@ public sealed class AdmissionService(MarketplaceDbContext db, UserManager<AppUse
                 }));
             }
             await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-        });
+        }, ct);
     }
 }

@@ -83,10 +83,8 @@ public sealed class CheckoutService(MarketplaceDbContext db, TimeProvider clock)
         if (phone.Length is < 7 or > 20 || !phone.All(c => char.IsAsciiDigit(c) || c is '-' or '+' or ' '))
             throw new DomainException("请填写有效的联系电话", "Enter a valid phone number.");
 
-        var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(async () =>
+        return await db.InTransactionAsync(async () =>
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
             var items = await db.CartItems.Include(c => c.Product).ThenInclude(p => p!.Vendor).Where(c => c.UserId == buyer.UserId).ToListAsync(ct);
             if (items.Count == 0) throw new DomainException("采购车是空的", "The cart is empty.");
             foreach (var item in items)
@@ -137,9 +135,8 @@ public sealed class CheckoutService(MarketplaceDbContext db, TimeProvider clock)
                     $"{order.CanteenContact} · {order.DeliveryAddress}", Now));
             }
             await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
             return (IReadOnlyList<string>)numbers;
-        });
+        }, ct);
     }
 
     private static int RequireBuyer(Actor actor) =>

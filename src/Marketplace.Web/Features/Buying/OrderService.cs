@@ -103,18 +103,15 @@ public sealed class OrderService(MarketplaceDbContext db, TimeProvider clock)
 
     private async Task StepAsync(Actor actor, long orderId, OrderAction action, string? reason, Func<Order, OrderFacts> prepare, CancellationToken ct, bool includeLines = false)
     {
-        var strategy = db.Database.CreateExecutionStrategy();
-        await strategy.ExecuteAsync(async () =>
+        await db.InTransactionAsync(async () =>
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
             var order = await ScopedAsync(actor, orderId, ct);
             if (includeLines) await db.Entry(order).Collection(o => o.Lines).LoadAsync(ct);
             // Check the step first against the current state, then let it record its data.
             OrderStateMachine.Apply(order.Status, action, actor.Role, FactsFor(order, action), reason);
             Record(order, actor, action, reason, prepare(order));
             await SaveAsync(ct);
-            await tx.CommitAsync(ct);
-        });
+        }, ct);
     }
 
     /// <summary>

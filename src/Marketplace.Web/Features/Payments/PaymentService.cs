@@ -74,11 +74,9 @@ public sealed class PaymentService(MarketplaceDbContext db, OrderService orders,
         var ids = lines.Select(l => l.TransactionId).Distinct().ToList();
         var codes = lines.SelectMany(l => BankStatement.CodesIn(l.Memo)).Distinct().ToList();
 
-        var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(async () =>
+        return await db.InTransactionAsync(async () =>
         {
             db.ChangeTracker.Clear();
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
             var seen = (await db.BankStatementLines.AsNoTracking().Where(x => x.VendorId == vendorId && ids.Contains(x.TransactionId))
                 .Select(x => x.TransactionId).ToListAsync(ct)).ToHashSet();
             // Only this vendor's orders can be matched: another vendor's code in a memo is just an unknown code here.
@@ -113,9 +111,8 @@ public sealed class PaymentService(MarketplaceDbContext db, OrderService orders,
             try { await db.SaveChangesAsync(ct); }
             catch (DbUpdateConcurrencyException) { throw new DomainException("导入期间订单发生变化，请重新导入", "Orders changed during the import; import the file again."); }
             catch (DbUpdateException) { throw new DomainException("同一流水正在被另一次导入处理，请稍后重新导入", "Another import is recording the same transactions; import again in a moment."); }
-            await tx.CommitAsync(ct);
             return new StatementImportResult(rows, parsed.SkippedOutgoing);
-        });
+        }, ct);
     }
 
     public static string OutcomeText(StatementOutcome o) => o switch

@@ -47,13 +47,11 @@ public sealed class StripeWebhookService(MarketplaceDbContext db, OrderService o
         }
         if (await db.ProcessedWebhookEvents.AsNoTracking().AnyAsync(x => x.EventId == e.Id, ct)) return WebhookOutcome.AlreadyProcessed;
 
-        var strategy = db.Database.CreateExecutionStrategy();
         try
         {
-            return await strategy.ExecuteAsync(async () =>
+            return await db.InTransactionAsync(async () =>
             {
                 db.ChangeTracker.Clear();
-                await using var tx = await db.Database.BeginTransactionAsync(ct);
                 var (outcome, orderId) = e.Type switch
                 {
                     EventTypes.CheckoutSessionCompleted when e.Data.Object is Session s => await SessionCompletedAsync(s, ct),
@@ -62,9 +60,8 @@ public sealed class StripeWebhookService(MarketplaceDbContext db, OrderService o
                 };
                 db.ProcessedWebhookEvents.Add(new ProcessedWebhookEvent { EventId = e.Id, Type = e.Type, OrderId = orderId, ProcessedAt = Now });
                 await db.SaveChangesAsync(ct);
-                await tx.CommitAsync(ct);
                 return outcome;
-            });
+            }, ct);
         }
         catch (DbUpdateException)
         {

@@ -173,16 +173,8 @@ public sealed class RefundService(MarketplaceDbContext db, OrderService orders, 
 
     private async Task<T> InTransactionAsync<T>(Func<Task<T>> work, CancellationToken ct)
     {
-        var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(async () =>
-        {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            T result;
-            try { result = await work(); }
-            catch (DbUpdateConcurrencyException) { throw new DomainException("退款或订单已被他人修改，请刷新后重试", "The refund or order changed meanwhile; reload and try again."); }
-            await tx.CommitAsync(ct);
-            return result;
-        });
+        try { return await db.InTransactionAsync(work, ct); }
+        catch (DbUpdateConcurrencyException) { throw new DomainException("退款或订单已被他人修改，请刷新后重试", "The refund or order changed meanwhile; reload and try again."); }
     }
 
     public async Task<IReadOnlyList<RefundView>> ForOrderAsync(long orderId, CancellationToken ct) =>
