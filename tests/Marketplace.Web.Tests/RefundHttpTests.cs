@@ -85,6 +85,10 @@ public class RefundHttpTests(MarketplaceAppFactory app) : IClassFixture<Marketpl
         Assert.NotNull((await admin.GetPageAsync($"/orders/{order.Id}")).QuerySelector($"form[action='/refunds/{refundId}/arbitrate']"));
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/refunds/{refundId}/photos/0")).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await admin.PostFormAsync("/admin/refunds", $"/refunds/{refundId}/arbitrate", new Dictionary<string, string> { ["approve"] = "true", ["note"] = "照片显示变质" })).StatusCode);
+        // Both sides hear of the decision, once each.
+        var decided = await app.Db(db => db.Notifications.Where(n => n.Link == $"/orders/{order.Id}" && n.Body == "照片显示变质").Select(n => new ValueTuple<int?, int?>(n.BudgetUnitId, n.VendorId)).ToListAsync());
+        Assert.Equal(2, decided.Count);
+        Assert.Single(decided, d => d.Item2 != null);
 
         // Bank transfer: the vendor pays back and records the reference; then the order has a partial refund.
         Assert.Equal(HttpStatusCode.UnprocessableEntity, (await vendor.PostFormAsync($"/orders/{order.Id}", $"/refunds/{refundId}/transfer", new Dictionary<string, string> { ["reference"] = "" })).StatusCode);

@@ -76,9 +76,8 @@ public sealed class RefundService(MarketplaceDbContext db, OrderService orders, 
             _ => ("退款申请被驳回", "refund rejected"),
         };
         History(order, actor, "Refund" + refund.Status, $"{new Money(refund.AmountFen)}{(text is null ? "" : "：" + text)}");
+        // The vendor's steps go to the unit; the platform's arbitration to both sides.
         db.Notifications.AddRange(OrderNotifications.About(order, actor, $"订单{order.Number}{zh} / Order {order.Number}: {en}", text ?? new Money(refund.AmountFen).ToString(), Now));
-        if (action == RefundAction.Arbitrate) // the vendor hears about arbitration too
-            db.Notifications.Add(new Notification { VendorId = order.VendorId, Title = $"订单{order.Number}{zh} / Order {order.Number}: {en}", Body = text ?? "", SenderName = actor.Name, CreatedAt = Now, Link = $"/orders/{order.Id}" });
         if (refund.Status == RefundStatus.Approved && order.PaymentMethod == PaymentMethod.Card)
             // Paid out by the background job through the provider (retried if the provider is down).
             db.Outbox.Add(new OutboxMessage { Type = PayoutMessageType, CreatedAt = Now, Payload = JsonSerializer.Serialize(new RefundPayout(refund.Id), OutboxDispatcher.Json) });
