@@ -107,3 +107,14 @@ public class RefundRulesTests
         Assert.False(RefundRules.IsFull(new Money(100), new Money(99)));
     }
 }
+
+public class RefundableTests
+{
+    [Theory]
+    [InlineData(1000, 0, 0, 1000)]
+    [InlineData(1000, 300, 200, 500)]
+    [InlineData(1000, 1000, 0, 0)]
+    [InlineData(1000, 600, 600, 0)] // never negative
+    public void Refundable_is_paid_less_refunded_less_open_requests(long paid, long refunded, long open, long expected) =>
+        Assert.Equal(expected, RefundRules.Refundable(new Money(paid), new Money(refunded), new Money(open)).Fen);
+}

@@ -25,6 +25,12 @@ public static class RefundRules
 {
     public static readonly OrderStatus[] RefundableStates = [OrderStatus.Delivered, OrderStatus.Accepted, OrderStatus.Completed];
 
+    /// <summary>Requests still under way: their money is spoken for and cannot be asked for again.</summary>
+    public static readonly RefundStatus[] OpenStates = [RefundStatus.Requested, RefundStatus.Disputed, RefundStatus.Approved];
+
+    /// <summary>What may still be asked for: paid, less refunded, less what open requests ask.</summary>
+    public static Money Refundable(Money paid, Money refunded, Money open) => new(Math.Max(0, (paid - refunded - open).Fen));
+
     public static void CheckRequest(OrderStatus order, Money paid, Money alreadyRefunded, Money requested, string? reason)
     {
         if (!RefundableStates.Contains(order))

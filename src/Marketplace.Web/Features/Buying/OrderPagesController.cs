@@ -55,8 +55,8 @@ public sealed class OrderPagesController(MarketplaceDbContext db, OrderService o
         var timeline = await db.OrderHistory.AsNoTracking().Where(h => h.OrderId == id).OrderBy(h => h.Id)
             .Select(h => new OrderStep(h.At, h.Action, h.To, h.ActorName, h.Reason)).ToListAsync(ct);
         var refundList = await refunds.ForOrderAsync(id, ct);
-        var asked = refundList.Where(r => r.Status is Domain.Orders.RefundStatus.Requested or Domain.Orders.RefundStatus.Disputed or Domain.Orders.RefundStatus.Approved).Sum(r => r.Amount.Fen);
-        var refundable = new Money(Math.Max(0, o.PaidFen - o.RefundedFen - asked));
+        var asked = new Money(refundList.Where(r => RefundRules.OpenStates.Contains(r.Status)).Sum(r => r.Amount.Fen));
+        var refundable = RefundRules.Refundable(new Money(o.PaidFen), new Money(o.RefundedFen), asked);
         var role = actor.Role;
         return View("Order", new OrderDetailViewModel(o.Id, o.Number, o.Status, o.Vendor!.Name, new Money(o.TotalFen), new Money(o.PaidFen), o.PaymentCode,
             o.DeliveryAddress, o.CanteenContact, o.ContactPhone, o.Carrier, o.TrackingNumber, o.InvoiceKey is not null,

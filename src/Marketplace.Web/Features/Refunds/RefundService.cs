@@ -37,7 +37,7 @@ public sealed class RefundService(MarketplaceDbContext db, OrderService orders, 
         {
             var order = await db.Orders.Where(o => o.Id == orderId).VisibleTo(buyer).FirstOrDefaultAsync(ct) ?? throw new NotFoundException();
             // Money already asked for (and not refused) cannot be asked for again.
-            var open = await db.RefundRequests.Where(r => r.OrderId == orderId && (r.Status == RefundStatus.Requested || r.Status == RefundStatus.Disputed || r.Status == RefundStatus.Approved))
+            var open = await db.RefundRequests.Where(r => r.OrderId == orderId && RefundRules.OpenStates.Contains(r.Status))
                 .SumAsync(r => r.AmountFen, ct);
             RefundRules.CheckRequest(order.Status, new Money(order.PaidFen), new Money(order.RefundedFen + open), amount, reason);
             var refund = new RefundRequest
