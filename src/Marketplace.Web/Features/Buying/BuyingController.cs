@@ -50,11 +50,20 @@ public sealed class BuyingController(CheckoutService checkout, MarketplaceDbCont
     public async Task<IActionResult> Orders(OrderStatus? status, string? month, string? scope, long? before, CancellationToken ct)
     {
         var actor = User.ToActor();
-        var subordinates = await UnitTree.SubordinatesAsync(db, actor.UnitId ?? 0, ct);
+        var unitId = actor.UnitId ?? 0;
         var showSubordinates = scope == "subordinates";
-        var q = showSubordinates ? db.Orders.AsNoTracking().Where(o => subordinates.Contains(o.BudgetUnitId)) : db.Orders.AsNoTracking().VisibleTo(actor);
+        IQueryable<Data.Entities.Order> q;
+        bool hasSubordinates;
+        if (showSubordinates)
+        {
+            var subordinates = await UnitTree.SubordinatesAsync(db, unitId, ct);
+            (q, hasSubordinates) = (db.Orders.AsNoTracking().Where(o => subordinates.Contains(o.BudgetUnitId)), subordinates.Count > 0);
+        }
+        else
+            // The whole subtree is only needed for the subordinate tab; here, whether there is one.
+            (q, hasSubordinates) = (db.Orders.AsNoTracking().VisibleTo(actor), await db.BudgetUnits.AnyAsync(u => u.ParentId == unitId, ct));
         var (rows, next) = await OrderLists.PageAsync(q, status, month, before, ct);
-        return View("Orders", new OrdersViewModel(rows, status, month, showSubordinates, subordinates.Count > 0, "/orders", next));
+        return View("Orders", new OrdersViewModel(rows, status, month, showSubordinates, hasSubordinates, "/orders", next));
     }
 }
 

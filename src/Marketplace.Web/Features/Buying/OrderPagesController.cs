@@ -41,15 +41,16 @@ public sealed class OrderPagesController(MarketplaceDbContext db, OrderService o
     [HttpGet("/orders/{id:long}")]
     public async Task<IActionResult> Show(long id, CancellationToken ct)
     {
+        Task<Data.Entities.Order?> Load(IQueryable<Data.Entities.Order> q) =>
+            q.Include(x => x.Lines).Include(x => x.Vendor).Include(x => x.BudgetUnit).FirstOrDefaultAsync(x => x.Id == id, ct);
         var actor = User.ToActor();
-        var q = Visible();
-        if (actor.Is(Roles.Buyer))
+        var o = await Load(Visible());
+        if (o is null && actor.Is(Roles.Buyer))
         {
-            // A parent unit's buyers may read (not act on) their subordinate units' orders.
+            // Not the unit's own: a parent unit's buyers may read (not act on) their subordinate units' orders.
             var subordinates = await UnitTree.SubordinatesAsync(db, actor.UnitId ?? 0, ct);
-            q = db.Orders.AsNoTracking().Where(o => o.BudgetUnitId == actor.UnitId || subordinates.Contains(o.BudgetUnitId));
+            o = await Load(db.Orders.AsNoTracking().Where(x => subordinates.Contains(x.BudgetUnitId)));
         }
-        var o = await q.Include(o => o.Lines).Include(o => o.Vendor).Include(o => o.BudgetUnit).FirstOrDefaultAsync(o => o.Id == id, ct);
         if (o is null) return NotFound();
         var readOnly = actor.Is(Roles.Buyer) && o.BudgetUnitId != actor.UnitId;
         var timeline = await db.OrderHistory.AsNoTracking().Where(h => h.OrderId == id).OrderBy(h => h.Id)
