@@ -64,12 +64,11 @@ public sealed class OrderService(MarketplaceDbContext db, TimeProvider clock)
     public Task CancelAsync(Actor actor, long orderId, string? reason, CancellationToken ct) =>
         StepAsync(actor, orderId, OrderAction.Cancel, reason, o =>
         {
-            // Unpaid orders held stock: give it back.
-            var ids = o.Lines.Select(l => l.ProductId).ToList();
-            foreach (var p in db.Products.Where(p => ids.Contains(p.Id)).ToList())
+            // Unpaid orders held stock: give it back (the lines' products were loaded with the order).
+            foreach (var p in db.Products.Local.Where(p => o.Lines.Any(l => l.ProductId == p.Id)))
                 p.Stock += o.Lines.Where(l => l.ProductId == p.Id).Sum(l => l.Quantity);
             return new OrderFacts();
-        }, ct, includeLines: true);
+        }, ct, loadLineProducts: true);
 
     public static readonly TimeSpan CardWebhookGrace = TimeSpan.FromHours(1);
 
@@ -101,12 +100,17 @@ public sealed class OrderService(MarketplaceDbContext db, TimeProvider clock)
         await SaveAsync(ct);
     }
 
-    private async Task StepAsync(Actor actor, long orderId, OrderAction action, string? reason, Func<Order, OrderFacts> prepare, CancellationToken ct, bool includeLines = false)
+    private async Task StepAsync(Actor actor, long orderId, OrderAction action, string? reason, Func<Order, OrderFacts> prepare, CancellationToken ct, bool loadLineProducts = false)
     {
         await db.InTransactionAsync(async () =>
         {
             var order = await ScopedAsync(actor, orderId, ct);
-            if (includeLines) await db.Entry(order).Collection(o => o.Lines).LoadAsync(ct);
+            if (loadLineProducts)
+            {
+                await db.Entry(order).Collection(o => o.Lines).LoadAsync(ct);
+                var ids = order.Lines.Select(l => l.ProductId).ToList();
+                await db.Products.Where(p => ids.Contains(p.Id)).LoadAsync(ct);
+            }
             // Check the step first against the current state, then let it record its data.
             OrderStateMachine.Apply(order.Status, action, actor.Role, FactsFor(order, action), reason);
             Record(order, actor, action, reason, prepare(order));
