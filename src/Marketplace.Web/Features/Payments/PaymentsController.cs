@@ -18,7 +18,7 @@ public sealed class PaymentsController(PaymentService payments, StripeWebhookSer
     public async Task<IActionResult> PayByCard(long id, CancellationToken ct)
     {
         var url = await payments.StartCardPaymentAsync(User.ToActor(), id, $"{Request.Scheme}://{Request.Host}", ct);
-        return new RedirectResult(url, permanent: false, preserveMethod: false) { }; // 302 to the provider's hosted page
+        return Redirect(url); // to the provider's hosted page
     }
 
     /// <summary>Stripe's webhook endpoint: signed, not a browser form, so no antiforgery token (the signature is the check).</summary>
