@@ -37,6 +37,10 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
     public DbSet<QuotaFiling> QuotaFilings => Set<QuotaFiling>();
     public DbSet<MonthlyPlanAmount> MonthlyPlanAmounts => Set<MonthlyPlanAmount>();
     public DbSet<QuotaFilingEvent> QuotaFilingEvents => Set<QuotaFilingEvent>();
+    public DbSet<MonthEndRun> MonthEndRuns => Set<MonthEndRun>();
+    public DbSet<UnitMonthStanding> UnitMonthStandings => Set<UnitMonthStanding>();
+    public DbSet<QuotaAlert> QuotaAlerts => Set<QuotaAlert>();
+    public DbSet<EmailMessage> EmailMessages => Set<EmailMessage>();
 
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
@@ -320,10 +324,47 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
             e.Property(x => x.SourceKey).HasMaxLength(80).IsUnicode(false);
             e.HasIndex(x => x.SourceKey).IsUnique();
             e.HasIndex(x => new { x.BudgetUnitId, x.Year, x.On });
+            // Covering index for month-end: every unit's sum through a date in one ordered scan, never touching the rows.
+            e.HasIndex(x => new { x.Year, x.BudgetUnitId, x.On, x.AmountFen });
             e.HasIndex(x => x.OrderId);
             e.Property(x => x.Reason).HasMaxLength(500);
             e.Property(x => x.CreatedBy).HasMaxLength(450);
             e.HasOne<BudgetUnit>().WithMany().HasForeignKey(x => x.BudgetUnitId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<MonthEndRun>(e =>
+        {
+            e.HasIndex(x => new { x.ScopeRegionId, x.Year, x.Month, x.Kind }).IsUnique();
+            e.Property(x => x.StartedBy).HasMaxLength(100);
+        });
+
+        builder.Entity<UnitMonthStanding>(e =>
+        {
+            e.HasKey(x => new { x.Year, x.Month, x.BudgetUnitId });
+            // A scope is a region code range; pages sort by completion within it.
+            e.HasIndex(x => new { x.Year, x.Month, x.RegionId, x.CompletionBp });
+            e.HasIndex(x => new { x.Year, x.Month, x.CompletionBp, x.BudgetUnitId });
+            e.HasOne<BudgetUnit>().WithMany().HasForeignKey(x => x.BudgetUnitId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<QuotaAlert>(e =>
+        {
+            e.HasIndex(x => new { x.BudgetUnitId, x.Year, x.Month, x.Kind }).IsUnique();
+            e.HasIndex(x => new { x.Year, x.Month, x.RegionId });
+            e.Property(x => x.Title).HasMaxLength(200);
+            e.Property(x => x.Body).HasMaxLength(2000);
+            e.HasOne<BudgetUnit>().WithMany().HasForeignKey(x => x.BudgetUnitId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<EmailMessage>(e =>
+        {
+            e.Property(x => x.SourceKey).HasMaxLength(120).IsUnicode(false);
+            e.HasIndex(x => x.SourceKey).IsUnique();
+            e.HasIndex(x => new { x.SentAt, x.NextAttemptAt });
+            e.Property(x => x.To).HasMaxLength(256);
+            e.Property(x => x.Subject).HasMaxLength(200);
+            e.Property(x => x.Body).HasMaxLength(4000);
+            e.Property(x => x.LastError).HasMaxLength(1000);
         });
 
         builder.Entity<ProductChange>(e =>

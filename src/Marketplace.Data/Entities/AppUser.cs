@@ -15,4 +15,6 @@ public class AppUser : IdentityUser
     public Vendor? Vendor { get; set; }
     public int? RegionId { get; set; }
     public Region? Region { get; set; }
+    /// <summary>Notifications up to this id have been read (opening the notifications page reads them all).</summary>
+    public long NotificationsReadThroughId { get; set; }
 }

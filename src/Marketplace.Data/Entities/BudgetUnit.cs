@@ -11,4 +11,6 @@ public class BudgetUnit
     public int? ParentId { get; set; }
     public BudgetUnit? Parent { get; set; }
     public DateTime CreatedAt { get; set; }
+    /// <summary>A unit is deactivated, never deleted: filings, orders and ledger lines keep pointing at it.</summary>
+    public bool IsActive { get; set; } = true;
 }

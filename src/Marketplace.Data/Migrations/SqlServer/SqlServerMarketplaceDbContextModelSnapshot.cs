@@ -63,6 +63,9 @@ namespace Marketplace.Data.Migrations.SqlServer
                         .HasMaxLength(256)
                         .HasColumnType("nvarchar(256)");
 
+                    b.Property<long>("NotificationsReadThroughId")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("PasswordHash")
                         .HasColumnType("nvarchar(max)");
 
@@ -186,6 +189,9 @@ namespace Marketplace.Data.Migrations.SqlServer
                         .HasColumnType("char(18)")
                         .IsFixedLength();
 
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("bit");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -272,6 +278,61 @@ namespace Marketplace.Data.Migrations.SqlServer
                     b.ToTable("Categories");
                 });
 
+            modelBuilder.Entity("Marketplace.Data.Entities.EmailMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime?>("SentAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("SourceKey")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(120)");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SourceKey")
+                        .IsUnique();
+
+                    b.HasIndex("SentAt", "NextAttemptAt");
+
+                    b.ToTable("EmailMessages");
+                });
+
             modelBuilder.Entity("Marketplace.Data.Entities.JobLease", b =>
                 {
                     b.Property<string>("Name")
@@ -290,6 +351,57 @@ namespace Marketplace.Data.Migrations.SqlServer
                     b.HasKey("Name");
 
                     b.ToTable("JobLeases");
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.MonthEndRun", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("AlertsRaised")
+                        .HasColumnType("int");
+
+                    b.Property<bool>("Completed")
+                        .HasColumnType("bit");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("int");
+
+                    b.Property<int>("LastUnitId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("int");
+
+                    b.Property<int>("ScopeRegionId")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<int>("UnitsProcessed")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ScopeRegionId", "Year", "Month", "Kind")
+                        .IsUnique();
+
+                    b.ToTable("MonthEndRuns");
                 });
 
             modelBuilder.Entity("Marketplace.Data.Entities.MonthlyPlanAmount", b =>
@@ -855,6 +967,76 @@ namespace Marketplace.Data.Migrations.SqlServer
                     b.ToTable("ProductStatusEvents");
                 });
 
+            modelBuilder.Entity("Marketplace.Data.Entities.QuotaAlert", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<int>("BudgetUnitId")
+                        .HasColumnType("int");
+
+                    b.Property<long>("CompletedFen")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("CompletionBp")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<bool>("Escalated")
+                        .HasColumnType("bit");
+
+                    b.Property<int>("ExpectedBp")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("int");
+
+                    b.Property<int>("MonthsBehind")
+                        .HasColumnType("int");
+
+                    b.Property<long>("NeededPerMonthFen")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("RegionId")
+                        .HasColumnType("int");
+
+                    b.Property<long>("ReservedFen")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ShortfallFen")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Year", "Month", "RegionId");
+
+                    b.HasIndex("BudgetUnitId", "Year", "Month", "Kind")
+                        .IsUnique();
+
+                    b.ToTable("QuotaAlerts");
+                });
+
             modelBuilder.Entity("Marketplace.Data.Entities.QuotaFiling", b =>
                 {
                     b.Property<int>("Id")
@@ -1031,6 +1213,8 @@ namespace Marketplace.Data.Migrations.SqlServer
 
                     b.HasIndex("BudgetUnitId", "Year", "On");
 
+                    b.HasIndex("Year", "BudgetUnitId", "On", "AmountFen");
+
                     b.ToTable("QuotaLedgerEntries");
                 });
 
@@ -1175,6 +1359,76 @@ namespace Marketplace.Data.Migrations.SqlServer
                         .IsUnique();
 
                     b.ToTable("RegionPolicies");
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.UnitMonthStanding", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("int");
+
+                    b.Property<int>("BudgetUnitId")
+                        .HasColumnType("int");
+
+                    b.Property<long>("CompletedFen")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("CompletionBp")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("ComputedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<bool>("Escalated")
+                        .HasColumnType("bit");
+
+                    b.Property<int>("ExpectedBp")
+                        .HasColumnType("int");
+
+                    b.Property<long>("ExpectedFen")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ForecastFen")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("LagBp")
+                        .HasColumnType("int");
+
+                    b.Property<int>("MonthsBehind")
+                        .HasColumnType("int");
+
+                    b.Property<long>("NeededPerMonthFen")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("PlannedFen")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("ProjectedToMiss")
+                        .HasColumnType("bit");
+
+                    b.Property<int>("RegionId")
+                        .HasColumnType("int");
+
+                    b.Property<long>("ReservedFen")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ShortfallFen")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("int");
+
+                    b.HasKey("Year", "Month", "BudgetUnitId");
+
+                    b.HasIndex("BudgetUnitId");
+
+                    b.HasIndex("Year", "Month", "CompletionBp", "BudgetUnitId");
+
+                    b.HasIndex("Year", "Month", "RegionId", "CompletionBp");
+
+                    b.ToTable("UnitMonthStandings");
                 });
 
             modelBuilder.Entity("Marketplace.Data.Entities.Vendor", b =>
@@ -1629,6 +1883,15 @@ namespace Marketplace.Data.Migrations.SqlServer
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Marketplace.Data.Entities.QuotaAlert", b =>
+                {
+                    b.HasOne("Marketplace.Data.Entities.BudgetUnit", null)
+                        .WithMany()
+                        .HasForeignKey("BudgetUnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Marketplace.Data.Entities.QuotaFiling", b =>
                 {
                     b.HasOne("Marketplace.Data.Entities.BudgetUnit", null)
@@ -1687,6 +1950,15 @@ namespace Marketplace.Data.Migrations.SqlServer
                     b.HasOne("Marketplace.Data.Entities.Region", null)
                         .WithMany()
                         .HasForeignKey("RegionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.UnitMonthStanding", b =>
+                {
+                    b.HasOne("Marketplace.Data.Entities.BudgetUnit", null)
+                        .WithMany()
+                        .HasForeignKey("BudgetUnitId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

@@ -58,6 +58,9 @@ namespace Marketplace.Data.Migrations.Sqlite
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("NotificationsReadThroughId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("PasswordHash")
                         .HasColumnType("TEXT");
 
@@ -176,6 +179,9 @@ namespace Marketplace.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .IsFixedLength();
 
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -260,6 +266,59 @@ namespace Marketplace.Data.Migrations.Sqlite
                     b.ToTable("Categories");
                 });
 
+            modelBuilder.Entity("Marketplace.Data.Entities.EmailMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SentAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SourceKey")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SourceKey")
+                        .IsUnique();
+
+                    b.HasIndex("SentAt", "NextAttemptAt");
+
+                    b.ToTable("EmailMessages");
+                });
+
             modelBuilder.Entity("Marketplace.Data.Entities.JobLease", b =>
                 {
                     b.Property<string>("Name")
@@ -278,6 +337,55 @@ namespace Marketplace.Data.Migrations.Sqlite
                     b.HasKey("Name");
 
                     b.ToTable("JobLeases");
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.MonthEndRun", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AlertsRaised")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Completed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LastUnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ScopeRegionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UnitsProcessed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ScopeRegionId", "Year", "Month", "Kind")
+                        .IsUnique();
+
+                    b.ToTable("MonthEndRuns");
                 });
 
             modelBuilder.Entity("Marketplace.Data.Entities.MonthlyPlanAmount", b =>
@@ -824,6 +932,74 @@ namespace Marketplace.Data.Migrations.Sqlite
                     b.ToTable("ProductStatusEvents");
                 });
 
+            modelBuilder.Entity("Marketplace.Data.Entities.QuotaAlert", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("BudgetUnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CompletedFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CompletionBp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Escalated")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ExpectedBp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MonthsBehind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("NeededPerMonthFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RegionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReservedFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ShortfallFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Year", "Month", "RegionId");
+
+                    b.HasIndex("BudgetUnitId", "Year", "Month", "Kind")
+                        .IsUnique();
+
+                    b.ToTable("QuotaAlerts");
+                });
+
             modelBuilder.Entity("Marketplace.Data.Entities.QuotaFiling", b =>
                 {
                     b.Property<int>("Id")
@@ -994,6 +1170,8 @@ namespace Marketplace.Data.Migrations.Sqlite
 
                     b.HasIndex("BudgetUnitId", "Year", "On");
 
+                    b.HasIndex("Year", "BudgetUnitId", "On", "AmountFen");
+
                     b.ToTable("QuotaLedgerEntries");
                 });
 
@@ -1134,6 +1312,76 @@ namespace Marketplace.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("RegionPolicies");
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.UnitMonthStanding", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("BudgetUnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CompletedFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CompletionBp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ComputedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Escalated")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ExpectedBp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExpectedFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ForecastFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LagBp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MonthsBehind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("NeededPerMonthFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PlannedFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ProjectedToMiss")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RegionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReservedFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ShortfallFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Year", "Month", "BudgetUnitId");
+
+                    b.HasIndex("BudgetUnitId");
+
+                    b.HasIndex("Year", "Month", "CompletionBp", "BudgetUnitId");
+
+                    b.HasIndex("Year", "Month", "RegionId", "CompletionBp");
+
+                    b.ToTable("UnitMonthStandings");
                 });
 
             modelBuilder.Entity("Marketplace.Data.Entities.Vendor", b =>
@@ -1577,6 +1825,15 @@ namespace Marketplace.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Marketplace.Data.Entities.QuotaAlert", b =>
+                {
+                    b.HasOne("Marketplace.Data.Entities.BudgetUnit", null)
+                        .WithMany()
+                        .HasForeignKey("BudgetUnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Marketplace.Data.Entities.QuotaFiling", b =>
                 {
                     b.HasOne("Marketplace.Data.Entities.BudgetUnit", null)
@@ -1635,6 +1892,15 @@ namespace Marketplace.Data.Migrations.Sqlite
                     b.HasOne("Marketplace.Data.Entities.Region", null)
                         .WithMany()
                         .HasForeignKey("RegionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.UnitMonthStanding", b =>
+                {
+                    b.HasOne("Marketplace.Data.Entities.BudgetUnit", null)
+                        .WithMany()
+                        .HasForeignKey("BudgetUnitId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

@@ -5,16 +5,23 @@ using Microsoft.Data.SqlClient;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 
-namespace Marketplace.Seed;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Marketplace.Data;
 
 /// <summary>
 /// Inserts many rows at once, bypassing the change tracker (seeding 1M products through SaveChanges would take
 /// many minutes). Column names and value conversions come from the EF model, so the table mapping is never
 /// written twice. Keys are inserted as given: the generator assigns them so that rows can reference each other.
+/// Inside a transaction the caller began on the context (db.Database.BeginTransaction), the rows join it and the
+/// caller commits; otherwise the loader commits in chunks of its own.
 /// </summary>
 public interface IBulkLoader
 {
     Task<long> InsertAsync<T>(IEnumerable<T> rows, CancellationToken ct = default) where T : class;
+
+    /// <summary>As <see cref="InsertAsync{T}"/>, but the database assigns the generated keys (identity columns are left out).</summary>
+    Task<long> InsertGeneratingKeysAsync<T>(IEnumerable<T> rows, CancellationToken ct = default) where T : class;
 }
 
 public static class BulkLoader
@@ -29,13 +36,14 @@ public static class BulkLoader
 
     internal sealed record Column(string Name, Func<object, object?> Read);
 
-    internal static (string Table, IReadOnlyList<Column> Columns) Map<T>(MarketplaceDbContext db)
+    internal static (string Table, IReadOnlyList<Column> Columns) Map<T>(MarketplaceDbContext db, bool generatedKeys = false)
     {
         var entity = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model.");
         var table = entity.GetTableName()!;
         var store = StoreObjectIdentifier.Table(table, entity.GetSchema());
         var columns = entity.GetProperties()
             .Where(p => p.GetColumnName(store) is not null)
+            .Where(p => !generatedKeys || !(p.IsPrimaryKey() && p.ValueGenerated == Microsoft.EntityFrameworkCore.Metadata.ValueGenerated.OnAdd))
             .Select(p =>
             {
                 var getter = p.GetGetter();
@@ -54,16 +62,21 @@ internal sealed class SqliteBulkLoader(MarketplaceDbContext db) : IBulkLoader
 {
     private const int RowsPerTransaction = 50_000;
 
-    public async Task<long> InsertAsync<T>(IEnumerable<T> rows, CancellationToken ct = default) where T : class
+    public Task<long> InsertAsync<T>(IEnumerable<T> rows, CancellationToken ct = default) where T : class => Insert(rows, false, ct);
+
+    public Task<long> InsertGeneratingKeysAsync<T>(IEnumerable<T> rows, CancellationToken ct = default) where T : class => Insert(rows, true, ct);
+
+    private async Task<long> Insert<T>(IEnumerable<T> rows, bool generatedKeys, CancellationToken ct) where T : class
     {
-        var (table, columns) = BulkLoader.Map<T>(db);
+        var (table, columns) = BulkLoader.Map<T>(db, generatedKeys);
         var connection = db.Database.GetDbConnection();
         var opened = connection.State != ConnectionState.Open;
         if (opened) await connection.OpenAsync(ct);
         try
         {
             long count = 0;
-            DbTransaction? tx = null;
+            var ambient = db.Database.CurrentTransaction?.GetDbTransaction();
+            DbTransaction? tx = ambient;
             await using var cmd = connection.CreateCommand();
             cmd.CommandText = $"INSERT INTO \"{table}\" ({string.Join(", ", columns.Select(c => $"\"{c.Name}\""))}) " +
                               $"VALUES ({string.Join(", ", columns.Select((_, i) => $"$p{i}"))})";
@@ -74,6 +87,11 @@ internal sealed class SqliteBulkLoader(MarketplaceDbContext db) : IBulkLoader
                 cmd.Parameters.Add(p);
                 return p;
             }).ToArray();
+            if (ambient is not null)
+            {
+                cmd.Transaction = ambient;
+                cmd.Prepare();
+            }
             try
             {
                 foreach (var row in rows)
@@ -86,18 +104,18 @@ internal sealed class SqliteBulkLoader(MarketplaceDbContext db) : IBulkLoader
                     }
                     for (var i = 0; i < columns.Count; i++) parameters[i].Value = columns[i].Read(row) ?? DBNull.Value;
                     await cmd.ExecuteNonQueryAsync(ct);
-                    if (++count % RowsPerTransaction == 0)
+                    if (++count % RowsPerTransaction == 0 && ambient is null)
                     {
                         await tx.CommitAsync(ct);
                         await tx.DisposeAsync();
                         tx = null;
                     }
                 }
-                if (tx is not null) await tx.CommitAsync(ct);
+                if (tx is not null && ambient is null) await tx.CommitAsync(ct);
             }
             finally
             {
-                if (tx is not null) await tx.DisposeAsync();
+                if (tx is not null && ambient is null) await tx.DisposeAsync();
             }
             return count;
         }
@@ -112,15 +130,20 @@ internal sealed class SqlServerBulkLoader(MarketplaceDbContext db) : IBulkLoader
 {
     private const int BatchRows = 20_000;
 
-    public async Task<long> InsertAsync<T>(IEnumerable<T> rows, CancellationToken ct = default) where T : class
+    public Task<long> InsertAsync<T>(IEnumerable<T> rows, CancellationToken ct = default) where T : class => Insert(rows, false, ct);
+
+    public Task<long> InsertGeneratingKeysAsync<T>(IEnumerable<T> rows, CancellationToken ct = default) where T : class => Insert(rows, true, ct);
+
+    private async Task<long> Insert<T>(IEnumerable<T> rows, bool generatedKeys, CancellationToken ct) where T : class
     {
-        var (table, columns) = BulkLoader.Map<T>(db);
+        var (table, columns) = BulkLoader.Map<T>(db, generatedKeys);
         var connection = (SqlConnection)db.Database.GetDbConnection();
         var opened = connection.State != ConnectionState.Open;
         if (opened) await connection.OpenAsync(ct);
         try
         {
-            using var bulk = new SqlBulkCopy(connection, SqlBulkCopyOptions.KeepIdentity | SqlBulkCopyOptions.CheckConstraints | SqlBulkCopyOptions.TableLock, null)
+            var ambient = (SqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
+            using var bulk = new SqlBulkCopy(connection, (generatedKeys ? 0 : SqlBulkCopyOptions.KeepIdentity) | SqlBulkCopyOptions.CheckConstraints | SqlBulkCopyOptions.TableLock, ambient)
             {
                 DestinationTableName = $"[{table}]",
                 BatchSize = BatchRows,

@@ -1,0 +1,218 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Marketplace.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class MonthEnd : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<bool>(
+                name: "IsActive",
+                table: "BudgetUnits",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "NotificationsReadThroughId",
+                table: "AspNetUsers",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0L);
+
+            migrationBuilder.CreateTable(
+                name: "EmailMessages",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    SourceKey = table.Column<string>(type: "TEXT", unicode: false, maxLength: 120, nullable: false),
+                    To = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    Subject = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Body = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextAttemptAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    SentAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_EmailMessages", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "MonthEndRuns",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ScopeRegionId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Year = table.Column<int>(type: "INTEGER", nullable: false),
+                    Month = table.Column<int>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Completed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    LastUnitId = table.Column<int>(type: "INTEGER", nullable: false),
+                    UnitsProcessed = table.Column<int>(type: "INTEGER", nullable: false),
+                    AlertsRaised = table.Column<int>(type: "INTEGER", nullable: false),
+                    StartedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CompletedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    StartedBy = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MonthEndRuns", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "QuotaAlerts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    BudgetUnitId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Year = table.Column<int>(type: "INTEGER", nullable: false),
+                    Month = table.Column<int>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    RegionId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ReservedFen = table.Column<long>(type: "INTEGER", nullable: false),
+                    CompletedFen = table.Column<long>(type: "INTEGER", nullable: false),
+                    CompletionBp = table.Column<int>(type: "INTEGER", nullable: false),
+                    ExpectedBp = table.Column<int>(type: "INTEGER", nullable: false),
+                    ShortfallFen = table.Column<long>(type: "INTEGER", nullable: false),
+                    NeededPerMonthFen = table.Column<long>(type: "INTEGER", nullable: false),
+                    MonthsBehind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Escalated = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Body = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_QuotaAlerts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_QuotaAlerts_BudgetUnits_BudgetUnitId",
+                        column: x => x.BudgetUnitId,
+                        principalTable: "BudgetUnits",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "UnitMonthStandings",
+                columns: table => new
+                {
+                    Year = table.Column<int>(type: "INTEGER", nullable: false),
+                    Month = table.Column<int>(type: "INTEGER", nullable: false),
+                    BudgetUnitId = table.Column<int>(type: "INTEGER", nullable: false),
+                    RegionId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    ReservedFen = table.Column<long>(type: "INTEGER", nullable: false),
+                    CompletedFen = table.Column<long>(type: "INTEGER", nullable: false),
+                    PlannedFen = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpectedFen = table.Column<long>(type: "INTEGER", nullable: false),
+                    CompletionBp = table.Column<int>(type: "INTEGER", nullable: false),
+                    ExpectedBp = table.Column<int>(type: "INTEGER", nullable: false),
+                    LagBp = table.Column<int>(type: "INTEGER", nullable: false),
+                    ShortfallFen = table.Column<long>(type: "INTEGER", nullable: false),
+                    NeededPerMonthFen = table.Column<long>(type: "INTEGER", nullable: false),
+                    MonthsBehind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Escalated = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ForecastFen = table.Column<long>(type: "INTEGER", nullable: false),
+                    ProjectedToMiss = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ComputedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_UnitMonthStandings", x => new { x.Year, x.Month, x.BudgetUnitId });
+                    table.ForeignKey(
+                        name: "FK_UnitMonthStandings_BudgetUnits_BudgetUnitId",
+                        column: x => x.BudgetUnitId,
+                        principalTable: "BudgetUnits",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QuotaLedgerEntries_Year_BudgetUnitId_On_AmountFen",
+                table: "QuotaLedgerEntries",
+                columns: new[] { "Year", "BudgetUnitId", "On", "AmountFen" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EmailMessages_SentAt_NextAttemptAt",
+                table: "EmailMessages",
+                columns: new[] { "SentAt", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EmailMessages_SourceKey",
+                table: "EmailMessages",
+                column: "SourceKey",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MonthEndRuns_ScopeRegionId_Year_Month_Kind",
+                table: "MonthEndRuns",
+                columns: new[] { "ScopeRegionId", "Year", "Month", "Kind" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QuotaAlerts_BudgetUnitId_Year_Month_Kind",
+                table: "QuotaAlerts",
+                columns: new[] { "BudgetUnitId", "Year", "Month", "Kind" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QuotaAlerts_Year_Month_RegionId",
+                table: "QuotaAlerts",
+                columns: new[] { "Year", "Month", "RegionId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UnitMonthStandings_BudgetUnitId",
+                table: "UnitMonthStandings",
+                column: "BudgetUnitId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UnitMonthStandings_Year_Month_CompletionBp_BudgetUnitId",
+                table: "UnitMonthStandings",
+                columns: new[] { "Year", "Month", "CompletionBp", "BudgetUnitId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UnitMonthStandings_Year_Month_RegionId_CompletionBp",
+                table: "UnitMonthStandings",
+                columns: new[] { "Year", "Month", "RegionId", "CompletionBp" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "EmailMessages");
+
+            migrationBuilder.DropTable(
+                name: "MonthEndRuns");
+
+            migrationBuilder.DropTable(
+                name: "QuotaAlerts");
+
+            migrationBuilder.DropTable(
+                name: "UnitMonthStandings");
+
+            migrationBuilder.DropIndex(
+                name: "IX_QuotaLedgerEntries_Year_BudgetUnitId_On_AmountFen",
+                table: "QuotaLedgerEntries");
+
+            migrationBuilder.DropColumn(
+                name: "IsActive",
+                table: "BudgetUnits");
+
+            migrationBuilder.DropColumn(
+                name: "NotificationsReadThroughId",
+                table: "AspNetUsers");
+        }
+    }
+}
