@@ -41,6 +41,7 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
     public DbSet<UnitMonthStanding> UnitMonthStandings => Set<UnitMonthStanding>();
     public DbSet<QuotaAlert> QuotaAlerts => Set<QuotaAlert>();
     public DbSet<EmailMessage> EmailMessages => Set<EmailMessage>();
+    public DbSet<RegionMonthTotal> RegionMonthTotals => Set<RegionMonthTotal>();
 
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
@@ -346,6 +347,8 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
             e.HasIndex(x => new { x.Year, x.Month, x.CompletionBp, x.BudgetUnitId });
             e.HasOne<BudgetUnit>().WithMany().HasForeignKey(x => x.BudgetUnitId).OnDelete(DeleteBehavior.Restrict);
         });
+
+        builder.Entity<RegionMonthTotal>(e => e.HasKey(x => new { x.Year, x.Month, x.RegionId }));
 
         builder.Entity<QuotaAlert>(e =>
         {

@@ -111,6 +111,12 @@ builder.Services.AddScoped<Marketplace.Web.Features.Admission.AdmissionService>(
 builder.Services.AddScoped<Marketplace.Web.Features.Catalog.CatalogService>();
 builder.Services.AddScoped<Marketplace.Web.Features.Quota.QuotaService>();
 builder.Services.AddScoped<Marketplace.Data.Quota.LedgerWriter>();
+builder.Services.AddScoped<Marketplace.Data.Finance.FinanceQueries>();
+builder.Services.AddScoped<Marketplace.Web.Features.Finance.FinanceService>();
+builder.Services.AddScoped(sp => new Marketplace.Data.Quota.MonthEndJob(sp.GetRequiredService<MarketplaceDbContext>(), sp.GetRequiredService<TimeProvider>())
+{
+    QueueEmails = Marketplace.Web.Features.Finance.EmailOptions.IsConfigured(config),
+});
 builder.Services.AddScoped<Marketplace.Web.Features.Buying.CheckoutService>();
 builder.Services.AddScoped<Marketplace.Web.Features.Buying.OrderService>();
 builder.Services.AddSingleton(sp => new Marketplace.Web.Infrastructure.Images.InvoiceStore(Path.Combine(dataFolder, "invoices"),
@@ -127,6 +133,9 @@ builder.Services.AddScoped<Marketplace.Web.Features.Payments.StripeWebhookServic
 builder.Services.AddScoped<Marketplace.Web.Features.Refunds.RefundService>();
 builder.Services.AddScoped<Marketplace.Data.Quota.IOutboxHandler, Marketplace.Web.Features.Refunds.RefundPayoutHandler>();
 builder.Services.AddHostedService<OrderJobsWorker>();
+builder.Services.AddSingleton(Marketplace.Web.Features.Finance.EmailOptions.Read(config));
+builder.Services.AddScoped<Marketplace.Web.Features.Finance.EmailOutboxSender>();
+builder.Services.AddHostedService<Marketplace.Web.Features.Finance.FinanceJobsWorker>();
 // The search port: the embedded Lucene index (one per node, in the data folder unless configured) or a shared
 // Elasticsearch cluster, chosen by Search:Provider.
 if (search.Provider == SearchProvider.Elasticsearch)

@@ -92,3 +92,27 @@ public class EmailMessage
     public DateTime? SentAt { get; set; }
     public string? LastError { get; set; }
 }
+
+/// <summary>
+/// Per region (the units' own region code) and month: counts and sums of the standings, rebuilt after each month-end
+/// run, so region roll-ups, drill-downs and the monthly chart add up a few thousand rows instead of every unit's.
+/// Amounts count units with a requirement in force (on track or lagging).
+/// </summary>
+public class RegionMonthTotal
+{
+    public int Year { get; set; }
+    public int Month { get; set; }
+    public int RegionId { get; set; }
+    public int Units { get; set; }
+    public int Exempt { get; set; }
+    public int Shared { get; set; }
+    public int Filed { get; set; }
+    public int Approved { get; set; }
+    public int NotFiled { get; set; }
+    public int Lagging { get; set; }
+    public int Escalated { get; set; }
+    public int ProjectedToMiss { get; set; }
+    public long ReservedFen { get; set; }
+    public long CompletedFen { get; set; }
+    public long ExpectedFen { get; set; }
+}

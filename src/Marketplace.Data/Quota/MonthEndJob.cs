@@ -95,6 +95,7 @@ public sealed class MonthEndJob(MarketplaceDbContext db, TimeProvider clock)
                 await JobLeases.TryAcquireAsync(db, LeaseName, holder, LeaseDuration, Now, ct);
                 BatchCommitted?.Invoke(run.UnitsProcessed);
             }
+            if (kind == MonthEndRunKind.MonthEnd) await RebuildRegionTotalsAsync(year, month, ct);
             run.Completed = true;
             run.CompletedAt = Now;
             await db.SaveChangesAsync(ct);
@@ -258,6 +259,32 @@ public sealed class MonthEndJob(MarketplaceDbContext db, TimeProvider clock)
             await db.SaveChangesAsync(ct);
         }, ct);
         return raised;
+    }
+
+    /// <summary>The month's region roll-ups, regrouped from all of the month's standings (every scope at once).</summary>
+    private async Task RebuildRegionTotalsAsync(int year, int month, CancellationToken ct)
+    {
+        var totals = await db.UnitMonthStandings.AsNoTracking().Where(s => s.Year == year && s.Month == month).GroupBy(s => s.RegionId)
+            .Select(g => new RegionMonthTotal
+            {
+                Year = year, Month = month, RegionId = g.Key, Units = g.Count(),
+                Exempt = g.Count(s => s.Status == StandingStatus.Exempt),
+                Shared = g.Count(s => s.Status == StandingStatus.Shared),
+                Filed = g.Count(s => s.Status != StandingStatus.NotFiled && s.Status != StandingStatus.NoPolicy),
+                Approved = g.Count(s => s.Status == StandingStatus.OnTrack || s.Status == StandingStatus.Lagging || s.Status == StandingStatus.Exempt || s.Status == StandingStatus.Shared),
+                NotFiled = g.Count(s => s.Status == StandingStatus.NotFiled),
+                Lagging = g.Count(s => s.Status == StandingStatus.Lagging),
+                Escalated = g.Count(s => s.Escalated),
+                ProjectedToMiss = g.Count(s => s.ProjectedToMiss),
+                ReservedFen = g.Sum(s => s.Status == StandingStatus.OnTrack || s.Status == StandingStatus.Lagging ? s.ReservedFen : 0),
+                CompletedFen = g.Sum(s => s.Status == StandingStatus.OnTrack || s.Status == StandingStatus.Lagging ? s.CompletedFen : 0),
+                ExpectedFen = g.Sum(s => s.Status == StandingStatus.OnTrack || s.Status == StandingStatus.Lagging ? s.ExpectedFen : 0),
+            }).ToListAsync(ct);
+        await db.InTransactionAsync(async () =>
+        {
+            await db.RegionMonthTotals.Where(t => t.Year == year && t.Month == month).ExecuteDeleteAsync(ct);
+            await BulkLoader.For(db).InsertAsync(totals, ct);
+        }, ct);
     }
 
     private static UnitMonthStanding Snapshot(Computed c, int year, int month, DateTime now)
