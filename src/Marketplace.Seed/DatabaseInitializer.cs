@@ -55,6 +55,35 @@ public sealed class DatabaseInitializer(MarketplaceDbContext db, Action<string>?
         await loader.InsertAsync(data.BudgetUnits, ct);
         var products = await loader.InsertAsync(data.Products, ct);
         log?.Invoke($"Demo data: {data.Vendors.Count} vendors, {data.BudgetUnits.Count} budget units, {products} products in {sw.ElapsedMilliseconds} ms (seed {options.Seed}).");
+        if (options.Quota) await SeedQuotaYearAsync(data.BudgetUnits, options, ct);
         return true;
+    }
+
+    /// <summary>
+    /// A year of reserved shares for the generated units, bulk-loaded, then month end for every closed month of it, so
+    /// the finance dashboard, alerts and rankings have something to show from the first start.
+    /// </summary>
+    public async Task SeedQuotaYearAsync(IReadOnlyList<BudgetUnit> units, DemoDataOptions options, CancellationToken ct = default)
+    {
+        var sw = Stopwatch.StartNew();
+        var clock = TimeProvider.System;
+        var today = Marketplace.Data.Quota.MonthEndJob.TodayInChina(clock);
+        var year = options.QuotaYear ?? today.Year;
+        var quota = new QuotaDemoGenerator(units, new QuotaDemoOptions { Seed = options.Seed, Year = year, Today = today, LedgerEntries = options.LedgerEntries }).Generate();
+        var loader = BulkLoader.For(db);
+        await loader.InsertGeneratingKeysAsync(quota.Policies, ct);
+        await loader.InsertAsync(quota.Filings, ct);
+        await loader.InsertAsync(quota.Filings.SelectMany(f => f.Plan), ct);
+        var lines = await loader.InsertAsync(quota.Ledger, ct);
+        log?.Invoke($"Reserved shares {year}: {quota.Policies.Count} policies, {quota.Filings.Count} filings, {lines:N0} ledger lines in {sw.ElapsedMilliseconds} ms.");
+
+        var closedThrough = year < today.Year ? 12 : year == today.Year ? today.Month - 1 : 0;
+        var job = new Marketplace.Data.Quota.MonthEndJob(db, clock);
+        for (var m = 1; m <= closedThrough; m++)
+        {
+            var r = await job.RunMonthEndAsync(0, year, m, "seed", ct);
+            log?.Invoke($"Month end {year}-{m:00}: {r.Units:N0} units, {r.AlertsRaised:N0} alerts in {r.Elapsed.TotalMilliseconds:N0} ms.");
+        }
+        db.ChangeTracker.Clear();
     }
 }

@@ -16,6 +16,12 @@ public sealed record DemoDataOptions
     public int[] UnitProvinces { get; init; } = [520000, 530000, 620000];
     /// <summary>The generated timeline ends here; a fixed instant keeps runs identical.</summary>
     public DateTime Anchor { get; init; } = new(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc);
+    /// <summary>Also generate a year of reserved shares (policies, filings, plans, purchases) and close its past months.</summary>
+    public bool Quota { get; init; } = true;
+    /// <summary>The reserved-share year; null: the current year in China.</summary>
+    public int? QuotaYear { get; init; }
+    /// <summary>About how many ledger lines; null: about two a month per unit with a requirement.</summary>
+    public long? LedgerEntries { get; init; }
 
     /// <summary>Sizes for benchmarks: vendors grow with products (about 25 products a vendor).</summary>
     public static DemoDataOptions ForProducts(int products, int seed = 832) => new()

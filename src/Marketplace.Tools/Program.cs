@@ -18,9 +18,17 @@ public static class Program
           migrate  [--provider Sqlite|SqlServer] [--db FILE | --connection STRING]
               Apply the schema migrations.
           seed     [--provider …] [--db FILE | --connection STRING] [--products N] [--vendors N] [--units N] [--seed N]
+                   [--year Y] [--ledger-entries N] [--quota true|false]
               Migrate, load reference data, then generate the demo marketplace with bulk inserts
               (only into a database without vendors). Vendors and units scale with --products unless given.
+              With it a year of reserved shares (default the current year): policies, filings, plans and about
+              --ledger-entries purchase lines (default two a month per unit), then month end for its closed months.
               Default: 5000 products, 200 vendors, 300 units, seed 832 (the demo the web app seeds).
+          month-end [--db FILE | …] --year Y --month M [--region CODE] [--out alerts.csv]
+              Run month end for a closed month (whole platform unless --region); prints the time and peak memory,
+              next to a bare SQL aggregate of the same ledger; --out writes that month's alerts as CSV (UTF-8 BOM).
+          bench-finance [--db FILE | …] [--year Y --month M] [--region CODE] [--iterations 20]
+              p50/p95 of the dashboard's sections and a full CSV export for a region, on a seeded database.
 
           reindex  [--db FILE | …] [--index FOLDER]
               Rebuild the embedded search index from the database (default folder: App_Data/search-index).
@@ -47,6 +55,10 @@ public static class Program
                 "migrate" => await MigrateAsync(options),
                 "seed" => await SeedAsync(options),
                 "load" => await LoadCommand.RunAsync(options),
+                "month-end" => await WithDb(options, db => FinanceCommands.MonthEndAsync(db, Int(options, "year", 0), Int(options, "month", 0),
+                    Int(options, "region", 0), options.GetValueOrDefault("out"))),
+                "bench-finance" => await WithDb(options, db => FinanceCommands.BenchAsync(db, Int(options, "year", 0), Int(options, "month", 0),
+                    Int(options, "region", 0), Int(options, "iterations", 20))),
                 "reindex" => await WithDb(options, db => SearchCommands.ReindexAsync(db, IndexPath(options))),
                 "bench-search" => await WithDb(options, db => SearchCommands.BenchAsync(db, IndexPath(options),
                     Int(options, "iterations", 200), Int(options, "like-iterations", 10), options.GetValueOrDefault("rebuild") == "true")),
@@ -58,6 +70,10 @@ public static class Program
             return Fail(ex.Message + "\n\n" + Usage);
         }
         catch (InvalidOperationException ex)
+        {
+            return Fail(ex.Message);
+        }
+        catch (Marketplace.Domain.DomainException ex)
         {
             return Fail(ex.Message);
         }
@@ -79,6 +95,9 @@ public static class Program
         {
             Vendors = Int(o, "vendors", products == 5_000 ? 200 : scaled.Vendors),
             BudgetUnits = Int(o, "units", products == 5_000 ? 300 : scaled.BudgetUnits),
+            QuotaYear = o.ContainsKey("year") ? Int(o, "year", 0) : null,
+            LedgerEntries = o.TryGetValue("ledger-entries", out var entries) ? long.Parse(entries, System.Globalization.CultureInfo.InvariantCulture) : null,
+            Quota = o.GetValueOrDefault("quota") != "false",
         };
         var sw = Stopwatch.StartNew();
         await using var db = DataServiceCollectionExtensions.CreateContext(Database(o));

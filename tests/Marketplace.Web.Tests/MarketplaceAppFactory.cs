@@ -22,6 +22,9 @@ public class MarketplaceAppFactory : WebApplicationFactory<Program>
         ["Seed:Products"] = "600",
         ["Seed:Vendors"] = "60",
         ["Seed:BudgetUnits"] = "60",
+        // The quota tests walk a region from no policy; FinanceAppFactory seeds a year of reserved shares instead.
+        ["Seed:Quota"] = "false",
+        ["Finance:BackgroundJobs"] = "false",
         ["Logging:LogLevel:Default"] = "Warning",
         // Tests drive the order jobs themselves, deterministically.
         ["Orders:BackgroundJobs"] = "false",

@@ -31,7 +31,8 @@ public sealed record FinanceScope(int RegionId, int Year, int Month)
 public sealed record Figures(int Units, int Exempt, int Shared, int Filed, int Approved, int NotFiled, int Lagging, int Escalated, int ProjectedToMiss,
     long ReservedFen, long CompletedFen, long ExpectedFen)
 {
-    public int Required => Units - Exempt - Shared;
+    /// <summary>Every unit files, if only to declare it has no canteen or shares one.</summary>
+    public int Required => Units;
     public BasisPoints Completion => Progress.Share(new Money(CompletedFen), new Money(ReservedFen));
     public BasisPoints TimeProgress => ReservedFen <= 0 ? new BasisPoints(0) : Progress.Share(new Money(ExpectedFen), new Money(ReservedFen));
     public Money Reserved => new(ReservedFen);
@@ -85,9 +86,10 @@ public sealed class FinanceQueries(MarketplaceDbContext db)
     public async Task<IReadOnlyList<MonthPoint>> MonthlySeriesAsync(FinanceScope scope, CancellationToken ct)
     {
         var (from, to) = scope.Range;
-        return await db.RegionMonthTotals.AsNoTracking().Where(t => t.Year == scope.Year && t.Month <= scope.Month && t.RegionId >= from && t.RegionId <= to)
-            .GroupBy(t => t.Month).Select(g => new MonthPoint(g.Key, g.Sum(t => t.CompletedFen), g.Sum(t => t.ExpectedFen), g.Sum(t => t.ReservedFen)))
-            .OrderBy(p => p.Month).ToListAsync(ct);
+        var rows = await db.RegionMonthTotals.AsNoTracking().Where(t => t.Year == scope.Year && t.Month <= scope.Month && t.RegionId >= from && t.RegionId <= to)
+            .GroupBy(t => t.Month).Select(g => new { Month = g.Key, Completed = g.Sum(t => t.CompletedFen), Expected = g.Sum(t => t.ExpectedFen), Reserved = g.Sum(t => t.ReservedFen) })
+            .ToListAsync(ct);
+        return rows.OrderBy(r => r.Month).Select(r => new MonthPoint(r.Month, r.Completed, r.Expected, r.Reserved)).ToList();
     }
 
     /// <summary>How many units with a requirement fall in each ten-point completion band (the last is 100% and over).</summary>

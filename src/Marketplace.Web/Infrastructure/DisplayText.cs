@@ -19,6 +19,24 @@ public static class DisplayText
         if (c.HasFlag(Certification.QualifiedCertificate)) yield return l["Compliance certificate"];
     }
 
+    public static string Standing(IStringLocalizer l, Domain.Quota.StandingStatus status) => status switch
+    {
+        Domain.Quota.StandingStatus.OnTrack => l["On track"],
+        Domain.Quota.StandingStatus.Lagging => l["Behind schedule"],
+        Domain.Quota.StandingStatus.NotFiled => l["Not filed"],
+        Domain.Quota.StandingStatus.Pending => l["Awaiting review"],
+        Domain.Quota.StandingStatus.Exempt => l["No canteen (exempt)"],
+        Domain.Quota.StandingStatus.Shared => l["Shared canteen (counted with host)"],
+        _ => l["No policy yet"],
+    };
+
+    public static string Alert(IStringLocalizer l, Domain.Quota.AlertKind kind) => kind switch
+    {
+        Domain.Quota.AlertKind.Lagging => l["Behind schedule"],
+        Domain.Quota.AlertKind.NotFiled => l["Not filed"],
+        _ => l["Early warning"],
+    };
+
     public static string VendorKind(IStringLocalizer l, VendorKind kind) => kind switch
     {
         Domain.VendorKind.Enterprise => l["Enterprise"],

@@ -12,6 +12,8 @@ public sealed class SeedOptions
     public int Vendors { get; init; } = 200;
     public int Products { get; init; } = 5_000;
     public int BudgetUnits { get; init; } = 300;
+    /// <summary>Also a year of reserved shares with its past months closed (policies, filings, plans, purchases, alerts).</summary>
+    public bool Quota { get; init; } = true;
 }
 
 public static class StartupInitialization
@@ -41,7 +43,7 @@ public static class StartupInitialization
         {
             await initializer.SeedDemoDataAsync(new DemoDataOptions
             {
-                Seed = seed.Seed, Vendors = seed.Vendors, Products = seed.Products, BudgetUnits = seed.BudgetUnits,
+                Seed = seed.Seed, Vendors = seed.Vendors, Products = seed.Products, BudgetUnits = seed.BudgetUnits, Quota = seed.Quota,
             });
             var created = await accounts.EnsureDemoUsersAsync();
             logger.LogInformation("Demo accounts (password {Password}): {Accounts}", DemoAccounts.Password,

@@ -1268,6 +1268,58 @@ namespace Marketplace.Data.Migrations.Sqlite
                     b.ToTable("Regions");
                 });
 
+            modelBuilder.Entity("Marketplace.Data.Entities.RegionMonthTotal", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RegionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Approved")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CompletedFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Escalated")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Exempt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExpectedFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Filed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Lagging")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("NotFiled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ProjectedToMiss")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReservedFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Shared")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Units")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Year", "Month", "RegionId");
+
+                    b.ToTable("RegionMonthTotals");
+                });
+
             modelBuilder.Entity("Marketplace.Data.Entities.RegionPolicy", b =>
                 {
                     b.Property<int>("Id")

@@ -184,8 +184,10 @@ public sealed class QuotaService(MarketplaceDbContext db, RegionDirectory region
             ? Progress.Compute(new Money(effective.ReservedFen), plan,
                 ledger.Select(l => new LedgerLine(unitId, year, l.Kind, l.Amount, l.On, l.SourceKey, l.OrderId, l.Reason)), policy, through)
             : null;
+        var alert = await db.QuotaAlerts.AsNoTracking().Where(a => a.BudgetUnitId == unitId && a.Year == year)
+            .OrderByDescending(a => a.Month).ThenByDescending(a => a.Id).FirstOrDefaultAsync(ct);
         return new UnitQuotaViewModel(year, unit.Name, policy, latest is null ? null : Summary(latest), effective is null ? null : Summary(effective),
-            form, plan, progress, ledger, through);
+            form, plan, progress, ledger, through) { LatestAlert = alert };
     }
 
     public async Task<MonthlyPlan> SuggestPlanAsync(int unitId, int year, bool followCurve, CancellationToken ct)

@@ -29,6 +29,8 @@ public sealed record UnitQuotaViewModel(
     /// <summary>Set when a finance bureau looks at the unit: the page is read-only except for ledger adjustments.</summary>
     public int? BureauViewOfUnit { get; init; }
     public IReadOnlyList<Marketplace.Data.Entities.Notification> Notifications { get; init; } = [];
+    /// <summary>The latest month-end alert or early warning of the year, as the unit was told it.</summary>
+    public Marketplace.Data.Entities.QuotaAlert? LatestAlert { get; init; }
 }
 
 public sealed record RegionFilingRow(int UnitId, string UnitName, string Region, FilingSummary? Latest, Money Completed);

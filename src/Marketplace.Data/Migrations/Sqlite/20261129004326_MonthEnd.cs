@@ -104,6 +104,31 @@ namespace Marketplace.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "RegionMonthTotals",
+                columns: table => new
+                {
+                    Year = table.Column<int>(type: "INTEGER", nullable: false),
+                    Month = table.Column<int>(type: "INTEGER", nullable: false),
+                    RegionId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Units = table.Column<int>(type: "INTEGER", nullable: false),
+                    Exempt = table.Column<int>(type: "INTEGER", nullable: false),
+                    Shared = table.Column<int>(type: "INTEGER", nullable: false),
+                    Filed = table.Column<int>(type: "INTEGER", nullable: false),
+                    Approved = table.Column<int>(type: "INTEGER", nullable: false),
+                    NotFiled = table.Column<int>(type: "INTEGER", nullable: false),
+                    Lagging = table.Column<int>(type: "INTEGER", nullable: false),
+                    Escalated = table.Column<int>(type: "INTEGER", nullable: false),
+                    ProjectedToMiss = table.Column<int>(type: "INTEGER", nullable: false),
+                    ReservedFen = table.Column<long>(type: "INTEGER", nullable: false),
+                    CompletedFen = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpectedFen = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RegionMonthTotals", x => new { x.Year, x.Month, x.RegionId });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "UnitMonthStandings",
                 columns: table => new
                 {
@@ -198,6 +223,9 @@ namespace Marketplace.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "QuotaAlerts");
+
+            migrationBuilder.DropTable(
+                name: "RegionMonthTotals");
 
             migrationBuilder.DropTable(
                 name: "UnitMonthStandings");

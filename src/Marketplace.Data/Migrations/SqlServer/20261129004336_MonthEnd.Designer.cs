@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Marketplace.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerMarketplaceDbContext))]
-    [Migration("20261129002931_MonthEnd")]
+    [Migration("20261129004336_MonthEnd")]
     partial class MonthEnd
     {
         /// <inheritdoc />
@@ -1314,6 +1314,58 @@ namespace Marketplace.Data.Migrations.SqlServer
                     b.HasIndex("IsPovertyRelief", "Id");
 
                     b.ToTable("Regions");
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.RegionMonthTotal", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("int");
+
+                    b.Property<int>("RegionId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Approved")
+                        .HasColumnType("int");
+
+                    b.Property<long>("CompletedFen")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Escalated")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Exempt")
+                        .HasColumnType("int");
+
+                    b.Property<long>("ExpectedFen")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Filed")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Lagging")
+                        .HasColumnType("int");
+
+                    b.Property<int>("NotFiled")
+                        .HasColumnType("int");
+
+                    b.Property<int>("ProjectedToMiss")
+                        .HasColumnType("int");
+
+                    b.Property<long>("ReservedFen")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Shared")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Units")
+                        .HasColumnType("int");
+
+                    b.HasKey("Year", "Month", "RegionId");
+
+                    b.ToTable("RegionMonthTotals");
                 });
 
             modelBuilder.Entity("Marketplace.Data.Entities.RegionPolicy", b =>

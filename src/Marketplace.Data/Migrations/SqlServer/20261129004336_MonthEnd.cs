@@ -104,6 +104,31 @@ namespace Marketplace.Data.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateTable(
+                name: "RegionMonthTotals",
+                columns: table => new
+                {
+                    Year = table.Column<int>(type: "int", nullable: false),
+                    Month = table.Column<int>(type: "int", nullable: false),
+                    RegionId = table.Column<int>(type: "int", nullable: false),
+                    Units = table.Column<int>(type: "int", nullable: false),
+                    Exempt = table.Column<int>(type: "int", nullable: false),
+                    Shared = table.Column<int>(type: "int", nullable: false),
+                    Filed = table.Column<int>(type: "int", nullable: false),
+                    Approved = table.Column<int>(type: "int", nullable: false),
+                    NotFiled = table.Column<int>(type: "int", nullable: false),
+                    Lagging = table.Column<int>(type: "int", nullable: false),
+                    Escalated = table.Column<int>(type: "int", nullable: false),
+                    ProjectedToMiss = table.Column<int>(type: "int", nullable: false),
+                    ReservedFen = table.Column<long>(type: "bigint", nullable: false),
+                    CompletedFen = table.Column<long>(type: "bigint", nullable: false),
+                    ExpectedFen = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RegionMonthTotals", x => new { x.Year, x.Month, x.RegionId });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "UnitMonthStandings",
                 columns: table => new
                 {
@@ -198,6 +223,9 @@ namespace Marketplace.Data.Migrations.SqlServer
 
             migrationBuilder.DropTable(
                 name: "QuotaAlerts");
+
+            migrationBuilder.DropTable(
+                name: "RegionMonthTotals");
 
             migrationBuilder.DropTable(
                 name: "UnitMonthStandings");
