@@ -9,7 +9,7 @@
       return {
         color: [palette[1], palette[0]],
         tooltip: { trigger: 'axis' },
-        legend: { data: [d.labels.completed, d.labels.expected] },
+        legend: { top: 0, data: [d.labels.completed, d.labels.expected] },
         grid: { left: 70, right: 20, top: 40, bottom: 30 },
         xAxis: { type: 'category', data: d.months.map(function (m) { return m + ''; }), name: d.labels.month },
         yAxis: { type: 'value', axisLabel: { formatter: function (v) { return v >= 10000 ? (v / 10000) + '万' : v; } } },
