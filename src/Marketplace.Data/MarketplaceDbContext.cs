@@ -344,7 +344,6 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
             e.HasKey(x => new { x.Year, x.Month, x.BudgetUnitId });
             // A scope is a region code range; pages sort by completion within it.
             e.HasIndex(x => new { x.Year, x.Month, x.RegionId, x.CompletionBp });
-            e.HasIndex(x => new { x.Year, x.Month, x.CompletionBp, x.BudgetUnitId });
             e.HasOne<BudgetUnit>().WithMany().HasForeignKey(x => x.BudgetUnitId).OnDelete(DeleteBehavior.Restrict);
         });
 
@@ -354,8 +353,6 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
         {
             e.HasIndex(x => new { x.BudgetUnitId, x.Year, x.Month, x.Kind }).IsUnique();
             e.HasIndex(x => new { x.Year, x.Month, x.RegionId });
-            e.Property(x => x.Title).HasMaxLength(200);
-            e.Property(x => x.Body).HasMaxLength(2000);
             e.HasOne<BudgetUnit>().WithMany().HasForeignKey(x => x.BudgetUnitId).OnDelete(DeleteBehavior.Restrict);
         });
 

@@ -24,7 +24,7 @@ public static class FinanceCommands
         Console.WriteLine($"  baseline (bare SQL GROUP BY over the ledger): {baseline.TotalMilliseconds:N0} ms");
 
         var before = GC.GetTotalAllocatedBytes();
-        var job = new MonthEndJob(db, TimeProvider.System);
+        var job = new MonthEndJob(db, TimeProvider.System) { Log = Console.WriteLine };
         var result = await job.RunMonthEndAsync(region, year, month, "month-end command", CancellationToken.None);
         var peak = Process.GetCurrentProcess().PeakWorkingSet64;
         Console.WriteLine($"  month end: {result.Elapsed.TotalMilliseconds:N0} ms for {result.Units:N0} units, {result.AlertsRaised:N0} new alerts" +

@@ -129,3 +129,18 @@ public class MonthEndTests
         Assert.Equal(12, MonthEndRules.BucketMonth(2026, new DateOnly(2027, 1, 3)));
     }
 }
+
+public class ChinaTimeTests
+{
+    [Theory]
+    [InlineData("2026-06-30T15:59:59Z", 2026, 6, 30, 6)]  // 23:59:59 in Beijing: still June
+    [InlineData("2026-06-30T16:00:00Z", 2026, 7, 1, 7)]   // midnight in Beijing: July
+    [InlineData("2026-12-31T16:30:00Z", 2027, 1, 1, 12)]  // a 2026 line dated in 2027 counts in December
+    public void An_instant_falls_on_its_day_in_Beijing_and_counts_in_that_month(string utc, int y, int m, int d, int bucket)
+    {
+        var instant = DateTime.Parse(utc, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal);
+        var day = ChinaTime.DateOf(instant);
+        Assert.Equal(new DateOnly(y, m, d), day);
+        Assert.Equal(bucket, MonthEndRules.BucketMonth(2026, day));
+    }
+}

@@ -107,7 +107,9 @@ public class MonthEndJobTests : IAsyncLifetime
         // The lagging unit's buyers: an in-app notification and one e-mail each.
         Assert.Equal(1, await db.Notifications.CountAsync(n => n.BudgetUnitId == _units[1].Id));
         Assert.Equal(2, await db.EmailMessages.CountAsync());
-        Assert.Contains("¥30,000.00", (await db.QuotaAlerts.SingleAsync(a => a.BudgetUnitId == _units[1].Id)).Body);
+        Assert.Contains("¥30,000.00", (await db.QuotaAlerts.SingleAsync(a => a.BudgetUnitId == _units[1].Id)).Describe().Body);
+        Assert.Equal((await db.QuotaAlerts.SingleAsync(a => a.BudgetUnitId == _units[1].Id)).Describe().Body,
+            (await db.Notifications.SingleAsync(n => n.BudgetUnitId == _units[1].Id)).Body);
     }
 
     [Fact]

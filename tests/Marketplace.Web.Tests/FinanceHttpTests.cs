@@ -194,13 +194,13 @@ public class FinanceHttpTests(FinanceAppFactory app) : IClassFixture<FinanceAppF
     {
         var unit = await app.Db(db => db.Users.Where(u => u.UserName == "buyer").Select(u => u.BudgetUnitId!.Value).FirstAsync());
         var (year, month) = Closed;
-        var body = "截至测试月底，贵单位完成¥1.00（完成率1%），此后每月需采购¥123,456.78。";
+        const string body = "此后每月需采购¥123,456.78";
         await app.Db(async db =>
         {
             db.QuotaAlerts.Add(new QuotaAlert
             {
                 BudgetUnitId = unit, Year = year, Month = month, Kind = AlertKind.Lagging, RegionId = 520000, CompletionBp = 100, ExpectedBp = 5000,
-                ShortfallFen = 100_000, NeededPerMonthFen = 12_345_678, Title = "进度落后", Body = body, CreatedAt = DateTime.UtcNow,
+                ShortfallFen = 100_000, NeededPerMonthFen = 12_345_678, ReservedFen = 99_999_900, CompletedFen = 999_999, CreatedAt = DateTime.UtcNow,
             });
             db.Notifications.Add(new Notification { BudgetUnitId = unit, Title = "进度落后", Body = body, SenderName = "财政部门", CreatedAt = DateTime.UtcNow });
             // Replace any alert the seed raised for the month, so this one is the latest.

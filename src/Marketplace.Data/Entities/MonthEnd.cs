@@ -1,3 +1,4 @@
+using Marketplace.Domain;
 using Marketplace.Domain.Quota;
 
 namespace Marketplace.Data.Entities;
@@ -72,9 +73,13 @@ public class QuotaAlert
     public long NeededPerMonthFen { get; set; }
     public int MonthsBehind { get; set; }
     public bool Escalated { get; set; }
-    public required string Title { get; set; }
-    public required string Body { get; set; }
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>The text the unit was sent, rebuilt from the figures (the same words as its notification and e-mail).</summary>
+    public (string Title, string Body) Describe() => MonthEndRules.Describe(Kind, Year, Month, new Standing(
+        StandingStatus.Lagging, new Money(ReservedFen), new Money(CompletedFen), Money.Zero, Money.Zero, new BasisPoints(CompletionBp),
+        new BasisPoints(ExpectedBp), ExpectedBp - CompletionBp, new Money(ShortfallFen), new Money(NeededPerMonthFen), MonthsBehind, Escalated,
+        Money.Zero, false, Kind));
 }
 
 /// <summary>An e-mail waiting to be sent (or sent): written in the same transaction as what it tells, sent with retries.</summary>

@@ -29,12 +29,23 @@ public sealed class MonthEndJob(MarketplaceDbContext db, TimeProvider clock)
     /// <summary>How long to wait for another node's run to finish before giving up.</summary>
     public TimeSpan LeaseWait { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>Phase timings, for the month-end command.</summary>
+    public Action<string>? Log { get; init; }
+
+    private readonly System.Diagnostics.Stopwatch _phase = new();
+
+    private void Phase(string name)
+    {
+        if (Log is not null && _phase.IsRunning) Log($"  {name}: {_phase.ElapsedMilliseconds:N0} ms");
+        _phase.Restart();
+    }
+
     /// <summary>Called after each committed batch with the units done so far (tests use it to simulate a crash).</summary>
     public Action<int>? BatchCommitted { get; init; }
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
-    public static DateOnly TodayInChina(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.AddHours(8));
+    public static DateOnly TodayInChina(TimeProvider clock) => ChinaTime.DateOf(clock.GetUtcNow().UtcDateTime);
 
     /// <summary>The month that closed most recently in China time (December of last year in January).</summary>
     public static (int Year, int Month) LastClosedMonth(DateOnly today) =>
@@ -67,6 +78,14 @@ public sealed class MonthEndJob(MarketplaceDbContext db, TimeProvider clock)
             if (DateTime.UtcNow > deadline) throw new DomainException("另一次月末统计正在进行，请稍后再试", "Another month-end run is in progress; try again shortly.");
             await Task.Delay(250, ct);
         }
+        // On SQLite, one connection for the whole run with a larger page cache: the ledger scan and the snapshot's index
+        // inserts then stay in memory instead of re-reading pages (the default cache is 2 MiB).
+        var sqlite = db.Database.IsSqlite();
+        if (sqlite)
+        {
+            await db.Database.OpenConnectionAsync(ct);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA cache_size = -131072; PRAGMA temp_store = MEMORY;", ct);
+        }
         try
         {
             var run = await db.MonthEndRuns.FirstOrDefaultAsync(r => r.ScopeRegionId == scope && r.Year == year && r.Month == month && r.Kind == kind, ct);
@@ -87,15 +106,20 @@ public sealed class MonthEndJob(MarketplaceDbContext db, TimeProvider clock)
             }
             await db.SaveChangesAsync(ct);
 
+            Phase("start");
             var units = await ComputeAsync(scope, year, month, kind, ct);
+            var fresh = kind == MonthEndRunKind.MonthEnd && !await db.UnitMonthStandings.AnyAsync(s => s.Year == year && s.Month == month, ct);
+            Phase("computed");
             var alertsRaised = 0;
             foreach (var batch in units.Where(u => u.UnitId > run.LastUnitId).Chunk(BatchSize))
             {
-                alertsRaised += await WriteBatchAsync(run, batch, scope, year, month, kind, ct);
+                alertsRaised += await WriteBatchAsync(run, batch, scope, year, month, kind, fresh, ct);
                 await JobLeases.TryAcquireAsync(db, LeaseName, holder, LeaseDuration, Now, ct);
                 BatchCommitted?.Invoke(run.UnitsProcessed);
             }
+            Phase("written");
             if (kind == MonthEndRunKind.MonthEnd) await RebuildRegionTotalsAsync(year, month, ct);
+            Phase("region totals");
             run.Completed = true;
             run.CompletedAt = Now;
             await db.SaveChangesAsync(ct);
@@ -104,6 +128,11 @@ public sealed class MonthEndJob(MarketplaceDbContext db, TimeProvider clock)
         finally
         {
             await JobLeases.ReleaseAsync(db, LeaseName, holder, CancellationToken.None);
+            if (sqlite)
+            {
+                await db.Database.ExecuteSqlRawAsync("PRAGMA cache_size = -2000;", CancellationToken.None);
+                await db.Database.CloseConnectionAsync();
+            }
         }
     }
 
@@ -115,20 +144,24 @@ public sealed class MonthEndJob(MarketplaceDbContext db, TimeProvider clock)
         var (from, to) = scope == 0 ? (0, int.MaxValue) : RegionCode.SubtreeRange(scope);
         var unitsInScope = db.BudgetUnits.Where(u => u.IsActive && u.RegionId >= from && u.RegionId <= to);
         var units = await unitsInScope.AsNoTracking().OrderBy(u => u.Id).Select(u => new { u.Id, u.RegionId }).ToListAsync(ct);
+        Phase("units");
         var ids = unitsInScope.Select(u => u.Id);
+        var everyUnit = scope == 0;
 
         var policies = await PoliciesAsync(year, ct);
-        var filings = await db.QuotaFilings.AsNoTracking().Where(f => f.Year == year && ids.Contains(f.BudgetUnitId))
+        var filings = await db.QuotaFilings.AsNoTracking().Where(f => f.Year == year && (everyUnit || ids.Contains(f.BudgetUnitId)))
             .Select(f => new { f.BudgetUnitId, f.IsEffective, f.Arrangement, f.ReservedFen, f.HostUnitId, Submitted = f.SubmittedAt != null })
             .ToListAsync(ct);
+        Phase("filings");
         var inForce = filings.Where(f => f.IsEffective).ToDictionary(f => f.BudgetUnitId);
         var everSubmitted = filings.Where(f => f.Submitted).Select(f => f.BudgetUnitId).ToHashSet();
         var planned = await (from p in db.MonthlyPlanAmounts
                              join f in db.QuotaFilings on p.FilingId equals f.Id
-                             where f.Year == year && f.IsEffective && p.Month <= month && ids.Contains(f.BudgetUnitId)
+                             where f.Year == year && f.IsEffective && p.Month <= month && (everyUnit || ids.Contains(f.BudgetUnitId))
                              group p by f.BudgetUnitId into g
                              select new { g.Key, Sum = g.Sum(x => x.AmountFen) }).ToDictionaryAsync(g => g.Key, g => g.Sum, ct);
 
+        Phase("plans");
         var today = TodayInChina(clock);
         var monthStart = new DateOnly(year, month, 1);
         var monthEnd = MonthEndRules.LastDayOf(year, month);
@@ -147,6 +180,7 @@ public sealed class MonthEndJob(MarketplaceDbContext db, TimeProvider clock)
                 .Select(g => new { g.Key, Before = g.Sum(x => x.On < monthStart ? x.AmountFen : 0), ToDate = g.Sum(x => x.On >= monthStart ? x.AmountFen : 0) })
                 .ToDictionaryAsync(g => g.Key, g => (g.Before + g.ToDate, g.Before, g.ToDate), ct);
 
+        Phase("ledger");
         // Shared canteens: a guest's purchases count for its host.
         var guestsOf = inForce.Values.Where(f => f.Arrangement == CanteenArrangement.SharedWithHost && f.HostUnitId is not null)
             .GroupBy(f => f.HostUnitId!.Value).ToDictionary(g => g.Key, g => g.Select(f => f.BudgetUnitId).ToList());
@@ -199,7 +233,8 @@ public sealed class MonthEndJob(MarketplaceDbContext db, TimeProvider clock)
             : cache[region] = ReservationPolicy.Resolve(region, year, policies, id => parents.GetValueOrDefault(id));
     }
 
-    private async Task<int> WriteBatchAsync(MonthEndRun run, Computed[] batch, int scope, int year, int month, MonthEndRunKind kind, CancellationToken ct)
+    /// <param name="fresh">No standings of the month existed when the run began (the usual first run): nothing to replace.</param>
+    private async Task<int> WriteBatchAsync(MonthEndRun run, Computed[] batch, int scope, int year, int month, MonthEndRunKind kind, bool fresh, CancellationToken ct)
     {
         var first = batch[0].UnitId;
         var last = batch[^1].UnitId;
@@ -212,7 +247,8 @@ public sealed class MonthEndJob(MarketplaceDbContext db, TimeProvider clock)
             {
                 var batchIds = db.BudgetUnits.Where(u => u.Id >= first && u.Id <= last).Select(u => u.Id);
                 var (from, to) = scope == 0 ? (0, int.MaxValue) : RegionCode.SubtreeRange(scope);
-                await db.UnitMonthStandings.Where(s => s.Year == year && s.Month == month && s.BudgetUnitId >= first && s.BudgetUnitId <= last
+                if (!fresh)
+                    await db.UnitMonthStandings.Where(s => s.Year == year && s.Month == month && s.BudgetUnitId >= first && s.BudgetUnitId <= last
                                                        && s.RegionId >= from && s.RegionId <= to).ExecuteDeleteAsync(ct);
                 await loader.InsertAsync(batch.Select(c => Snapshot(c, year, month, now)), ct);
             }
@@ -222,22 +258,22 @@ public sealed class MonthEndJob(MarketplaceDbContext db, TimeProvider clock)
                 .Select(a => new { a.BudgetUnitId, a.Kind }).ToListAsync(ct)).Select(a => (a.BudgetUnitId, a.Kind)).ToHashSet();
             var alerts = batch.Where(c => c.Alert is { } k && !existing.Contains((c.UnitId, k))).Select(c =>
             {
-                var (title, body) = MonthEndRules.Describe(c.Alert!.Value, year, month, c.Standing);
                 var s = c.Standing;
                 return new QuotaAlert
                 {
                     BudgetUnitId = c.UnitId, Year = year, Month = month, Kind = c.Alert!.Value, RegionId = c.RegionId,
                     ReservedFen = s.Reserved.Fen, CompletedFen = s.Completed.Fen, CompletionBp = s.Completion.Value, ExpectedBp = s.ExpectedShare.Value,
                     ShortfallFen = s.Shortfall.Fen, NeededPerMonthFen = s.NeededPerRemainingMonth.Fen, MonthsBehind = s.MonthsBehind,
-                    Escalated = s.Escalated, Title = title, Body = body, CreatedAt = now,
+                    Escalated = s.Escalated, CreatedAt = now,
                 };
             }).ToList();
+            var texts = alerts.ToDictionary(a => (a.BudgetUnitId, a.Kind), a => a.Describe());
             if (alerts.Count > 0)
             {
                 await loader.InsertGeneratingKeysAsync(alerts, ct);
                 await loader.InsertGeneratingKeysAsync(alerts.Select(a => new Notification
                 {
-                    BudgetUnitId = a.BudgetUnitId, Title = a.Title, Body = a.Body, SenderName = "财政部门 / Finance bureau",
+                    BudgetUnitId = a.BudgetUnitId, Title = texts[(a.BudgetUnitId, a.Kind)].Title, Body = texts[(a.BudgetUnitId, a.Kind)].Body, SenderName = "财政部门 / Finance bureau",
                     Link = $"/quota?year={year}", CreatedAt = now,
                 }), ct);
                 if (QueueEmails)
@@ -247,7 +283,7 @@ public sealed class MonthEndJob(MarketplaceDbContext db, TimeProvider clock)
                         .Select(u => new { u.Id, u.Email, Unit = u.BudgetUnitId!.Value }).ToListAsync(ct);
                     await loader.InsertGeneratingKeysAsync(buyers.SelectMany(b => byUnit[b.Unit].Select(a => new EmailMessage
                     {
-                        SourceKey = $"alert:{a.BudgetUnitId}:{year}-{month}:{(int)a.Kind}:{b.Id}", To = b.Email!, Subject = a.Title, Body = a.Body,
+                        SourceKey = $"alert:{a.BudgetUnitId}:{year}-{month}:{(int)a.Kind}:{b.Id}", To = b.Email!, Subject = texts[(a.BudgetUnitId, a.Kind)].Title, Body = texts[(a.BudgetUnitId, a.Kind)].Body,
                         CreatedAt = now, NextAttemptAt = now,
                     })), ct);
                 }

@@ -975,11 +975,6 @@ namespace Marketplace.Data.Migrations.SqlServer
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
 
-                    b.Property<string>("Body")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("nvarchar(2000)");
-
                     b.Property<int>("BudgetUnitId")
                         .HasColumnType("int");
 
@@ -1018,11 +1013,6 @@ namespace Marketplace.Data.Migrations.SqlServer
 
                     b.Property<long>("ShortfallFen")
                         .HasColumnType("bigint");
-
-                    b.Property<string>("Title")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("nvarchar(200)");
 
                     b.Property<int>("Year")
                         .HasColumnType("int");
@@ -1475,8 +1465,6 @@ namespace Marketplace.Data.Migrations.SqlServer
                     b.HasKey("Year", "Month", "BudgetUnitId");
 
                     b.HasIndex("BudgetUnitId");
-
-                    b.HasIndex("Year", "Month", "CompletionBp", "BudgetUnitId");
 
                     b.HasIndex("Year", "Month", "RegionId", "CompletionBp");
 

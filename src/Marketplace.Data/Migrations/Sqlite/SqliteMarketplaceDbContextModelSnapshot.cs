@@ -938,11 +938,6 @@ namespace Marketplace.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Body")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
                     b.Property<int>("BudgetUnitId")
                         .HasColumnType("INTEGER");
 
@@ -981,11 +976,6 @@ namespace Marketplace.Data.Migrations.Sqlite
 
                     b.Property<long>("ShortfallFen")
                         .HasColumnType("INTEGER");
-
-                    b.Property<string>("Title")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
 
                     b.Property<int>("Year")
                         .HasColumnType("INTEGER");
@@ -1428,8 +1418,6 @@ namespace Marketplace.Data.Migrations.Sqlite
                     b.HasKey("Year", "Month", "BudgetUnitId");
 
                     b.HasIndex("BudgetUnitId");
-
-                    b.HasIndex("Year", "Month", "CompletionBp", "BudgetUnitId");
 
                     b.HasIndex("Year", "Month", "RegionId", "CompletionBp");
 

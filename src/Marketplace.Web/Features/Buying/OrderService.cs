@@ -49,7 +49,7 @@ public sealed class OrderService(MarketplaceDbContext db, TimeProvider clock)
     public Task AcceptAsync(Actor actor, long orderId, CancellationToken ct) =>
         StepAsync(actor, orderId, OrderAction.Accept, null, o =>
         {
-            o.AcceptedOn = DateOnly.FromDateTime(Now.AddHours(8));
+            o.AcceptedOn = ChinaTime.DateOf(Now);
             return new OrderFacts(InvoiceUploaded: o.InvoiceKey is not null);
         }, ct);
 

@@ -88,8 +88,6 @@ namespace Marketplace.Data.Migrations.Sqlite
                     NeededPerMonthFen = table.Column<long>(type: "INTEGER", nullable: false),
                     MonthsBehind = table.Column<int>(type: "INTEGER", nullable: false),
                     Escalated = table.Column<bool>(type: "INTEGER", nullable: false),
-                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    Body = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
@@ -200,11 +198,6 @@ namespace Marketplace.Data.Migrations.Sqlite
                 name: "IX_UnitMonthStandings_BudgetUnitId",
                 table: "UnitMonthStandings",
                 column: "BudgetUnitId");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_UnitMonthStandings_Year_Month_CompletionBp_BudgetUnitId",
-                table: "UnitMonthStandings",
-                columns: new[] { "Year", "Month", "CompletionBp", "BudgetUnitId" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_UnitMonthStandings_Year_Month_RegionId_CompletionBp",

@@ -88,8 +88,6 @@ namespace Marketplace.Data.Migrations.SqlServer
                     NeededPerMonthFen = table.Column<long>(type: "bigint", nullable: false),
                     MonthsBehind = table.Column<int>(type: "int", nullable: false),
                     Escalated = table.Column<bool>(type: "bit", nullable: false),
-                    Title = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
-                    Body = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "datetime2", nullable: false)
                 },
                 constraints: table =>
@@ -200,11 +198,6 @@ namespace Marketplace.Data.Migrations.SqlServer
                 name: "IX_UnitMonthStandings_BudgetUnitId",
                 table: "UnitMonthStandings",
                 column: "BudgetUnitId");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_UnitMonthStandings_Year_Month_CompletionBp_BudgetUnitId",
-                table: "UnitMonthStandings",
-                columns: new[] { "Year", "Month", "CompletionBp", "BudgetUnitId" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_UnitMonthStandings_Year_Month_RegionId_CompletionBp",
