@@ -42,6 +42,7 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
     public DbSet<QuotaAlert> QuotaAlerts => Set<QuotaAlert>();
     public DbSet<EmailMessage> EmailMessages => Set<EmailMessage>();
     public DbSet<RegionMonthTotal> RegionMonthTotals => Set<RegionMonthTotal>();
+    public DbSet<QuotaLedgerMonth> QuotaLedgerMonths => Set<QuotaLedgerMonth>();
 
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
@@ -325,8 +326,6 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
             e.Property(x => x.SourceKey).HasMaxLength(80).IsUnicode(false);
             e.HasIndex(x => x.SourceKey).IsUnique();
             e.HasIndex(x => new { x.BudgetUnitId, x.Year, x.On });
-            // Covering index for month-end: every unit's sum through a date in one ordered scan, never touching the rows.
-            e.HasIndex(x => new { x.Year, x.BudgetUnitId, x.On, x.AmountFen });
             e.HasIndex(x => x.OrderId);
             e.Property(x => x.Reason).HasMaxLength(500);
             e.Property(x => x.CreatedBy).HasMaxLength(450);
@@ -348,6 +347,13 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
         });
 
         builder.Entity<RegionMonthTotal>(e => e.HasKey(x => new { x.Year, x.Month, x.RegionId }));
+
+        builder.Entity<QuotaLedgerMonth>(e =>
+        {
+            e.HasKey(x => new { x.Year, x.BudgetUnitId, x.Month });
+            e.HasOne<BudgetUnit>().WithMany().HasForeignKey(x => x.BudgetUnitId).OnDelete(DeleteBehavior.Restrict);
+            e.ToTable(t => t.HasCheckConstraint("CK_QuotaLedgerMonths_Month", "\"Month\" BETWEEN 1 AND 12"));
+        });
 
         builder.Entity<QuotaAlert>(e =>
         {

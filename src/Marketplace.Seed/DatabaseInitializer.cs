@@ -74,7 +74,18 @@ public sealed class DatabaseInitializer(MarketplaceDbContext db, Action<string>?
         await loader.InsertGeneratingKeysAsync(quota.Policies, ct);
         await loader.InsertAsync(quota.Filings, ct);
         await loader.InsertAsync(quota.Filings.SelectMany(f => f.Plan), ct);
-        var lines = await loader.InsertAsync(quota.Ledger, ct);
+        // The ledger's month totals, added up as the lines stream past (the writer keeps them per line in the app).
+        var totals = new Dictionary<(int Unit, int Month), QuotaLedgerMonth>();
+        var lines = await loader.InsertAsync(quota.Ledger.Select(line =>
+        {
+            var key = (line.BudgetUnitId, Marketplace.Domain.Quota.MonthEndRules.BucketMonth(line.Year, line.On));
+            if (!totals.TryGetValue(key, out var t))
+                totals[key] = t = new QuotaLedgerMonth { Year = line.Year, BudgetUnitId = line.BudgetUnitId, Month = key.Item2 };
+            t.AmountFen += line.AmountFen;
+            t.Lines++;
+            return line;
+        }), ct);
+        await loader.InsertAsync(totals.Values.OrderBy(t => t.BudgetUnitId).ThenBy(t => t.Month), ct);
         log?.Invoke($"Reserved shares {year}: {quota.Policies.Count} policies, {quota.Filings.Count} filings, {lines:N0} ledger lines in {sw.ElapsedMilliseconds} ms.");
 
         var closedThrough = year < today.Year ? 12 : year == today.Year ? today.Month - 1 : 0;

@@ -22,9 +22,20 @@ public static class FinanceCommands
         // Baseline: the bare aggregate every unit's completion needs, over the same covering index.
         var baseline = await BareAggregateAsync(db, year, month);
         Console.WriteLine($"  baseline (bare SQL GROUP BY over the ledger): {baseline.TotalMilliseconds:N0} ms");
+        if (Environment.GetEnvironmentVariable("MP_EXPERIMENT") == "1")
+        {
+            Console.WriteLine($"  baseline again: {(await BareAggregateAsync(db, year, month)).TotalMilliseconds:N0} ms");
+            var end = MonthEndRules.LastDayOf(year, month);
+            var sw0 = Stopwatch.StartNew();
+            var d = await db.QuotaLedgerEntries.Where(x => x.Year == year && x.On <= end).GroupBy(x => x.BudgetUnitId).Select(g => new { g.Key, Sum = g.Sum(x => x.AmountFen) }).ToDictionaryAsync(g => g.Key, g => g.Sum);
+            Console.WriteLine($"  EF same query: {sw0.ElapsedMilliseconds:N0} ms ({d.Count})");
+            sw0.Restart();
+            var l = await db.QuotaLedgerEntries.Where(x => x.Year == year && x.On <= end).GroupBy(x => x.BudgetUnitId).Select(g => new { g.Key, Sum = g.Sum(x => x.AmountFen) }).ToListAsync();
+            Console.WriteLine($"  EF same query again (list): {sw0.ElapsedMilliseconds:N0} ms ({l.Count})");
+        }
 
         var before = GC.GetTotalAllocatedBytes();
-        var job = new MonthEndJob(db, TimeProvider.System) { Log = Console.WriteLine };
+        var job = new MonthEndJob(db, TimeProvider.System) { Log = Console.WriteLine, SqlitePragmas = Environment.GetEnvironmentVariable("MP_SQLITE_PRAGMAS") };
         var result = await job.RunMonthEndAsync(region, year, month, "month-end command", CancellationToken.None);
         var peak = Process.GetCurrentProcess().PeakWorkingSet64;
         Console.WriteLine($"  month end: {result.Elapsed.TotalMilliseconds:N0} ms for {result.Units:N0} units, {result.AlertsRaised:N0} new alerts" +

@@ -5,6 +5,7 @@ using Marketplace.Domain;
 using Marketplace.Domain.Quota;
 using Marketplace.Seed;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace Marketplace.Integration.Tests;
 
@@ -193,11 +194,35 @@ public class MonthEndJobTests : IAsyncLifetime
         await using var db = _temp.NewContext();
         await Assert.ThrowsAsync<DomainException>(() => Job(db).RunMonthEndAsync(520000, Year, 6, "test", default));
         var warned = await Job(db).RunEarlyWarningAsync(520000, "test", default);
-        // Unit 0 has nothing dated before 20 June (its order is dated the 30th), unit 1 30,000 + nothing this month: both
-        // projected behind; the host with its guest (55,000 before June) is fine.
+        // Unit 1 has 30,000 from May and nothing this month: projected behind. Unit 0's 60,000 this month projects far
+        // past June's 60,000; the host with its guest (55,000 before June) is fine too.
         var kinds = await db.QuotaAlerts.Where(a => a.Kind == AlertKind.EarlyWarning).Select(a => a.BudgetUnitId).ToListAsync();
-        Assert.Equal(new[] { _units[0].Id, _units[1].Id }.Order(), kinds.Order());
-        Assert.Equal(2, warned.AlertsRaised);
+        Assert.Equal(new[] { _units[1].Id }, kinds);
+        Assert.Equal(1, warned.AlertsRaised);
         Assert.Equal(0, (await Job(db).RunEarlyWarningAsync(520000, "test", default)).AlertsRaised);
+    }
+}
+
+public class LedgerMonthBackfillTests
+{
+    [Fact]
+    public async Task Upgrading_a_database_gives_its_existing_ledger_lines_their_month_totals()
+    {
+        using var temp = new TempSqlite();
+        await using var db = temp.NewContext();
+        var migrator = db.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>();
+        var initial = db.Database.GetMigrations().First();
+        await migrator.MigrateAsync(initial);
+        await new DatabaseInitializer(db).SeedReferenceDataAsync();
+        await db.Database.ExecuteSqlRawAsync("""
+            INSERT INTO BudgetUnits (Id, Name, CreditCode, RegionId, CreatedAt) VALUES (1, '测试单位', '115200000000000019', 520000, '2026-01-01');
+            INSERT INTO QuotaLedgerEntries (BudgetUnitId, Year, Kind, AmountFen, "On", SourceKey, CreatedAt) VALUES
+              (1, 2026, 1, 1000, '2026-03-05', 'a', '2026-03-05'), (1, 2026, 1, 500, '2026-03-31', 'b', '2026-03-31'),
+              (1, 2026, 2, -200, '2027-01-04', 'c', '2027-01-04'), (1, 2026, 1, 700, '2026-04-01', 'd', '2026-04-01');
+            """);
+        await db.Database.MigrateAsync();
+        var totals = (await db.QuotaLedgerMonths.OrderBy(t => t.Month).ToListAsync()).Select(t => (t.Month, t.AmountFen, t.Lines)).ToList();
+        Assert.Equal(new[] { (3, 1500L, 2), (4, 700L, 1), (12, -200L, 1) }, totals);
+        Assert.True(await db.BudgetUnits.Select(u => u.IsActive).SingleAsync());
     }
 }

@@ -55,6 +55,8 @@ public class QuotaLedgerStoreTests : IAsyncLifetime
         Assert.Equal(1, results.Count(r => r));
         await using var check = _temp.NewContext();
         Assert.Equal(1, await check.QuotaLedgerEntries.CountAsync(x => x.OrderId == 2002));
+        var month = await check.QuotaLedgerMonths.SingleAsync(m => m.BudgetUnitId == _units[1] && m.Year == 2026 && m.Month == 4);
+        Assert.Equal((5_000L, 1), (month.AmountFen, month.Lines));
     }
 
     [Fact]
@@ -121,6 +123,14 @@ public class QuotaLedgerStoreTests : IAsyncLifetime
             .Select(g => new { g.Key.BudgetUnitId, g.Key.Year, Sum = g.Sum(x => x.AmountFen) }).ToListAsync();
         Assert.Equal(expected.Count, actual.Count);
         foreach (var a in actual) Assert.Equal(expected[(a.BudgetUnitId, a.Year)], a.Sum);
+
+        // The month totals month end reads hold exactly the lines' sums (refunds dated after the year count in December).
+        var lines2 = await db.QuotaLedgerEntries.Select(x => new { x.BudgetUnitId, x.Year, x.On, x.AmountFen }).ToListAsync();
+        var byMonth = lines2.GroupBy(x => (x.BudgetUnitId, x.Year, MonthEndRules.BucketMonth(x.Year, x.On)))
+            .ToDictionary(g => g.Key, g => (g.Sum(x => x.AmountFen), g.Count()));
+        var totals = await db.QuotaLedgerMonths.ToListAsync();
+        Assert.Equal(byMonth.Count, totals.Count);
+        foreach (var t in totals) Assert.Equal(byMonth[(t.BudgetUnitId, t.Year, t.Month)], (t.AmountFen, t.Lines));
 
         // Every line traces back to its order.
         Assert.Equal(0, await db.QuotaLedgerEntries.CountAsync(x => x.OrderId == null));

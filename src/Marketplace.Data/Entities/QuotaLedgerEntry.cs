@@ -18,3 +18,17 @@ public class QuotaLedgerEntry
     public string? CreatedBy { get; set; }
     public DateTime CreatedAt { get; set; }
 }
+
+/// <summary>
+/// A unit's ledger total per month of a year (lines dated after the year count in December), kept in the same
+/// transaction as every ledger line: month end and dashboards add these up instead of the lines themselves.
+/// Derived data: it can always be rebuilt from the ledger.
+/// </summary>
+public class QuotaLedgerMonth
+{
+    public int Year { get; set; }
+    public int BudgetUnitId { get; set; }
+    public int Month { get; set; }
+    public long AmountFen { get; set; }
+    public int Lines { get; set; }
+}

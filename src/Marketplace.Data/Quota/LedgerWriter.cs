@@ -24,10 +24,26 @@ public sealed class LedgerWriter(MarketplaceDbContext db, TimeProvider clock)
             SourceKey = line.SourceKey, OrderId = line.OrderId, Reason = line.Reason, CreatedBy = createdBy,
             CreatedAt = clock.GetUtcNow().UtcDateTime,
         };
-        db.QuotaLedgerEntries.Add(entry);
+        var month = MonthEndRules.BucketMonth(line.Year, line.On);
+        async Task Append()
+        {
+            db.QuotaLedgerEntries.Add(entry);
+            await db.SaveChangesAsync(ct);
+            // The unit's month total moves in the same transaction as the line.
+            var updated = await db.QuotaLedgerMonths.Where(m => m.Year == line.Year && m.BudgetUnitId == line.BudgetUnitId && m.Month == month)
+                .ExecuteUpdateAsync(u => u.SetProperty(m => m.AmountFen, m => m.AmountFen + line.Amount.Fen).SetProperty(m => m.Lines, m => m.Lines + 1), ct);
+            if (updated == 0)
+            {
+                var total = new QuotaLedgerMonth { Year = line.Year, BudgetUnitId = line.BudgetUnitId, Month = month, AmountFen = line.Amount.Fen, Lines = 1 };
+                db.QuotaLedgerMonths.Add(total);
+                try { await db.SaveChangesAsync(ct); }
+                finally { db.Entry(total).State = EntityState.Detached; }
+            }
+        }
         try
         {
-            await db.SaveChangesAsync(ct);
+            if (db.Database.CurrentTransaction is not null) await Append();
+            else await db.InTransactionAsync(Append, ct);
             // Lines are never changed again; keeping them tracked would make every later save slower.
             db.Entry(entry).State = EntityState.Detached;
             return true;

@@ -14,13 +14,14 @@ public sealed record MonthEndResult(int RunId, int Units, int AlertsRaised, bool
 /// kind) with its in-app notification and, when mail is on, one e-mail per buyer, all in the transaction that
 /// advances the run's cursor. One run at a time in the cluster (the <c>month-end</c> lease); a crashed run resumes
 /// from its cursor; a finished one can be run again, which refreshes the snapshot and raises only what is new.
-/// The ledger is aggregated in the database (one GROUP BY over a covering index), never loaded.
+/// Purchases come from the ledger's per-unit month totals (kept in the same transaction as each line), added up in
+/// the database; the ledger itself is never loaded.
 /// </summary>
 public sealed class MonthEndJob(MarketplaceDbContext db, TimeProvider clock)
 {
     public const string LeaseName = "month-end";
     /// <summary>Units written per transaction (and the granularity of a resume).</summary>
-    public int BatchSize { get; init; } = 5_000;
+    public int BatchSize { get; init; } = 20_000;
     private static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(10);
 
     /// <summary>Set when SMTP is configured: alerts then also queue e-mails to the unit's buyers.</summary>
@@ -28,6 +29,9 @@ public sealed class MonthEndJob(MarketplaceDbContext db, TimeProvider clock)
 
     /// <summary>How long to wait for another node's run to finish before giving up.</summary>
     public TimeSpan LeaseWait { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Extra PRAGMAs for the run's connection on SQLite (an experiment knob of the month-end command).</summary>
+    public string? SqlitePragmas { get; init; }
 
     /// <summary>Phase timings, for the month-end command.</summary>
     public Action<string>? Log { get; init; }
@@ -84,7 +88,7 @@ public sealed class MonthEndJob(MarketplaceDbContext db, TimeProvider clock)
         if (sqlite)
         {
             await db.Database.OpenConnectionAsync(ct);
-            await db.Database.ExecuteSqlRawAsync("PRAGMA cache_size = -131072; PRAGMA temp_store = MEMORY;", ct);
+            if (SqlitePragmas is { Length: > 0 } pragmas) await db.Database.ExecuteSqlRawAsync(pragmas, ct);
         }
         try
         {
@@ -118,6 +122,7 @@ public sealed class MonthEndJob(MarketplaceDbContext db, TimeProvider clock)
                 BatchCommitted?.Invoke(run.UnitsProcessed);
             }
             Phase("written");
+            foreach (var (name, sw) in _timers) Log?.Invoke($"    of which {name}: {sw.ElapsedMilliseconds:N0} ms");
             if (kind == MonthEndRunKind.MonthEnd) await RebuildRegionTotalsAsync(year, month, ct);
             Phase("region totals");
             run.Completed = true;
@@ -130,7 +135,6 @@ public sealed class MonthEndJob(MarketplaceDbContext db, TimeProvider clock)
             await JobLeases.ReleaseAsync(db, LeaseName, holder, CancellationToken.None);
             if (sqlite)
             {
-                await db.Database.ExecuteSqlRawAsync("PRAGMA cache_size = -2000;", CancellationToken.None);
                 await db.Database.CloseConnectionAsync();
             }
         }
@@ -150,36 +154,27 @@ public sealed class MonthEndJob(MarketplaceDbContext db, TimeProvider clock)
 
         var policies = await PoliciesAsync(year, ct);
         var filings = await db.QuotaFilings.AsNoTracking().Where(f => f.Year == year && (everyUnit || ids.Contains(f.BudgetUnitId)))
-            .Select(f => new { f.BudgetUnitId, f.IsEffective, f.Arrangement, f.ReservedFen, f.HostUnitId, Submitted = f.SubmittedAt != null })
+            .Select(f => new { f.Id, f.BudgetUnitId, f.IsEffective, f.Arrangement, f.ReservedFen, f.HostUnitId, Submitted = f.SubmittedAt != null })
             .ToListAsync(ct);
         Phase("filings");
         var inForce = filings.Where(f => f.IsEffective).ToDictionary(f => f.BudgetUnitId);
         var everSubmitted = filings.Where(f => f.Submitted).Select(f => f.BudgetUnitId).ToHashSet();
-        var planned = await (from p in db.MonthlyPlanAmounts
-                             join f in db.QuotaFilings on p.FilingId equals f.Id
-                             where f.Year == year && f.IsEffective && p.Month <= month && (everyUnit || ids.Contains(f.BudgetUnitId))
-                             group p by f.BudgetUnitId into g
-                             select new { g.Key, Sum = g.Sum(x => x.AmountFen) }).ToDictionaryAsync(g => g.Key, g => g.Sum, ct);
+        // The plan to date of each filing in force: one pass over the plan's primary key, mapped to units here.
+        var filingOfUnit = inForce.Values.ToDictionary(f => f.Id, f => f.BudgetUnitId);
+        var planned = new Dictionary<int, long>(filingOfUnit.Count);
+        await foreach (var p in db.MonthlyPlanAmounts.AsNoTracking().Where(p => p.Month <= month).GroupBy(p => p.FilingId)
+                           .Select(g => new { g.Key, Sum = g.Sum(x => x.AmountFen) }).AsAsyncEnumerable().WithCancellation(ct))
+            if (filingOfUnit.TryGetValue(p.Key, out var unit)) planned[unit] = p.Sum;
 
         Phase("plans");
         var today = TodayInChina(clock);
-        var monthStart = new DateOnly(year, month, 1);
-        var monthEnd = MonthEndRules.LastDayOf(year, month);
-        // Through the month's end (December takes the year's late refunds too); for the early warning, the part before
-        // the month and the month so far.
-        var ledger = db.QuotaLedgerEntries.Where(x => x.Year == year);
-        if (scope != 0) ledger = ledger.Where(x => ids.Contains(x.BudgetUnitId));
-        Dictionary<int, (long Through, long Before, long ToDate)> sums;
-        if (kind == MonthEndRunKind.MonthEnd)
-            sums = await (month == 12 ? ledger : ledger.Where(x => x.On <= monthEnd))
-                .GroupBy(x => x.BudgetUnitId).Select(g => new { g.Key, Sum = g.Sum(x => x.AmountFen) })
-                .ToDictionaryAsync(g => g.Key, g => (g.Sum, 0L, 0L), ct);
-        else
-            sums = await ledger.Where(x => x.On <= today)
-                .GroupBy(x => x.BudgetUnitId)
-                .Select(g => new { g.Key, Before = g.Sum(x => x.On < monthStart ? x.AmountFen : 0), ToDate = g.Sum(x => x.On >= monthStart ? x.AmountFen : 0) })
-                .ToDictionaryAsync(g => g.Key, g => (g.Before + g.ToDate, g.Before, g.ToDate), ct);
-
+        // From the ledger's month totals (kept with every line): through the month's end, or for the early warning the
+        // part before the month and the month so far.
+        var totals = db.QuotaLedgerMonths.Where(x => x.Year == year && x.Month <= month);
+        if (!everyUnit) totals = totals.Where(x => ids.Contains(x.BudgetUnitId));
+        var sums = await totals.GroupBy(x => x.BudgetUnitId)
+            .Select(g => new { g.Key, Before = g.Sum(x => x.Month < month ? x.AmountFen : 0), ToDate = g.Sum(x => x.Month == month ? x.AmountFen : 0) })
+            .ToDictionaryAsync(g => g.Key, g => (Through: g.Before + g.ToDate, g.Before, g.ToDate), ct);
         Phase("ledger");
         // Shared canteens: a guest's purchases count for its host.
         var guestsOf = inForce.Values.Where(f => f.Arrangement == CanteenArrangement.SharedWithHost && f.HostUnitId is not null)
@@ -245,12 +240,11 @@ public sealed class MonthEndJob(MarketplaceDbContext db, TimeProvider clock)
             var loader = BulkLoader.For(db);
             if (kind == MonthEndRunKind.MonthEnd)
             {
-                var batchIds = db.BudgetUnits.Where(u => u.Id >= first && u.Id <= last).Select(u => u.Id);
                 var (from, to) = scope == 0 ? (0, int.MaxValue) : RegionCode.SubtreeRange(scope);
                 if (!fresh)
                     await db.UnitMonthStandings.Where(s => s.Year == year && s.Month == month && s.BudgetUnitId >= first && s.BudgetUnitId <= last
                                                        && s.RegionId >= from && s.RegionId <= to).ExecuteDeleteAsync(ct);
-                await loader.InsertAsync(batch.Select(c => Snapshot(c, year, month, now)), ct);
+                await Timed("standings", () => loader.InsertAsync(batch.Select(c => Snapshot(c, year, month, now)), ct));
             }
 
             var kinds = kind == MonthEndRunKind.MonthEnd ? new[] { AlertKind.Lagging, AlertKind.NotFiled } : [AlertKind.EarlyWarning];
@@ -270,12 +264,12 @@ public sealed class MonthEndJob(MarketplaceDbContext db, TimeProvider clock)
             var texts = alerts.ToDictionary(a => (a.BudgetUnitId, a.Kind), a => a.Describe());
             if (alerts.Count > 0)
             {
-                await loader.InsertGeneratingKeysAsync(alerts, ct);
-                await loader.InsertGeneratingKeysAsync(alerts.Select(a => new Notification
+                await Timed("alerts", () => loader.InsertGeneratingKeysAsync(alerts, ct));
+                await Timed("notifications", () => loader.InsertGeneratingKeysAsync(alerts.Select(a => new Notification
                 {
                     BudgetUnitId = a.BudgetUnitId, Title = texts[(a.BudgetUnitId, a.Kind)].Title, Body = texts[(a.BudgetUnitId, a.Kind)].Body, SenderName = "财政部门 / Finance bureau",
                     Link = $"/quota?year={year}", CreatedAt = now,
-                }), ct);
+                }), ct));
                 if (QueueEmails)
                 {
                     var byUnit = alerts.ToLookup(a => a.BudgetUnitId);
@@ -295,6 +289,17 @@ public sealed class MonthEndJob(MarketplaceDbContext db, TimeProvider clock)
             await db.SaveChangesAsync(ct);
         }, ct);
         return raised;
+    }
+
+    private readonly Dictionary<string, System.Diagnostics.Stopwatch> _timers = [];
+
+    /// <summary>Adds the time of one step to its running total (reported with the phase timings).</summary>
+    private async Task<T> Timed<T>(string name, Func<Task<T>> step)
+    {
+        if (!_timers.TryGetValue(name, out var sw)) _timers[name] = sw = new System.Diagnostics.Stopwatch();
+        sw.Start();
+        try { return await step(); }
+        finally { sw.Stop(); }
     }
 
     /// <summary>The month's region roll-ups, regrouped from all of the month's standings (every scope at once).</summary>

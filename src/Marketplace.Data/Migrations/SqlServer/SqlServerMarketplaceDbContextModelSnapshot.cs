@@ -1203,9 +1203,34 @@ namespace Marketplace.Data.Migrations.SqlServer
 
                     b.HasIndex("BudgetUnitId", "Year", "On");
 
-                    b.HasIndex("Year", "BudgetUnitId", "On", "AmountFen");
-
                     b.ToTable("QuotaLedgerEntries");
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.QuotaLedgerMonth", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("int");
+
+                    b.Property<int>("BudgetUnitId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("int");
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Lines")
+                        .HasColumnType("int");
+
+                    b.HasKey("Year", "BudgetUnitId", "Month");
+
+                    b.HasIndex("BudgetUnitId");
+
+                    b.ToTable("QuotaLedgerMonths", t =>
+                        {
+                            t.HasCheckConstraint("CK_QuotaLedgerMonths_Month", "\"Month\" BETWEEN 1 AND 12");
+                        });
                 });
 
             modelBuilder.Entity("Marketplace.Data.Entities.RefundRequest", b =>
@@ -1956,6 +1981,15 @@ namespace Marketplace.Data.Migrations.SqlServer
                 });
 
             modelBuilder.Entity("Marketplace.Data.Entities.QuotaLedgerEntry", b =>
+                {
+                    b.HasOne("Marketplace.Data.Entities.BudgetUnit", null)
+                        .WithMany()
+                        .HasForeignKey("BudgetUnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.QuotaLedgerMonth", b =>
                 {
                     b.HasOne("Marketplace.Data.Entities.BudgetUnit", null)
                         .WithMany()

@@ -1160,9 +1160,34 @@ namespace Marketplace.Data.Migrations.Sqlite
 
                     b.HasIndex("BudgetUnitId", "Year", "On");
 
-                    b.HasIndex("Year", "BudgetUnitId", "On", "AmountFen");
-
                     b.ToTable("QuotaLedgerEntries");
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.QuotaLedgerMonth", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("BudgetUnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Month")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Lines")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Year", "BudgetUnitId", "Month");
+
+                    b.HasIndex("BudgetUnitId");
+
+                    b.ToTable("QuotaLedgerMonths", t =>
+                        {
+                            t.HasCheckConstraint("CK_QuotaLedgerMonths_Month", "\"Month\" BETWEEN 1 AND 12");
+                        });
                 });
 
             modelBuilder.Entity("Marketplace.Data.Entities.RefundRequest", b =>
@@ -1898,6 +1923,15 @@ namespace Marketplace.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Marketplace.Data.Entities.QuotaLedgerEntry", b =>
+                {
+                    b.HasOne("Marketplace.Data.Entities.BudgetUnit", null)
+                        .WithMany()
+                        .HasForeignKey("BudgetUnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.QuotaLedgerMonth", b =>
                 {
                     b.HasOne("Marketplace.Data.Entities.BudgetUnit", null)
                         .WithMany()

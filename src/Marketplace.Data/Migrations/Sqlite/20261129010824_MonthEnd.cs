@@ -102,6 +102,28 @@ namespace Marketplace.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "QuotaLedgerMonths",
+                columns: table => new
+                {
+                    Year = table.Column<int>(type: "INTEGER", nullable: false),
+                    BudgetUnitId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Month = table.Column<int>(type: "INTEGER", nullable: false),
+                    AmountFen = table.Column<long>(type: "INTEGER", nullable: false),
+                    Lines = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_QuotaLedgerMonths", x => new { x.Year, x.BudgetUnitId, x.Month });
+                    table.CheckConstraint("CK_QuotaLedgerMonths_Month", "\"Month\" BETWEEN 1 AND 12");
+                    table.ForeignKey(
+                        name: "FK_QuotaLedgerMonths_BudgetUnits_BudgetUnitId",
+                        column: x => x.BudgetUnitId,
+                        principalTable: "BudgetUnits",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "RegionMonthTotals",
                 columns: table => new
                 {
@@ -162,11 +184,6 @@ namespace Marketplace.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
-                name: "IX_QuotaLedgerEntries_Year_BudgetUnitId_On_AmountFen",
-                table: "QuotaLedgerEntries",
-                columns: new[] { "Year", "BudgetUnitId", "On", "AmountFen" });
-
-            migrationBuilder.CreateIndex(
                 name: "IX_EmailMessages_SentAt_NextAttemptAt",
                 table: "EmailMessages",
                 columns: new[] { "SentAt", "NextAttemptAt" });
@@ -195,6 +212,11 @@ namespace Marketplace.Data.Migrations.Sqlite
                 columns: new[] { "Year", "Month", "RegionId" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_QuotaLedgerMonths_BudgetUnitId",
+                table: "QuotaLedgerMonths",
+                column: "BudgetUnitId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_UnitMonthStandings_BudgetUnitId",
                 table: "UnitMonthStandings",
                 column: "BudgetUnitId");
@@ -203,6 +225,17 @@ namespace Marketplace.Data.Migrations.Sqlite
                 name: "IX_UnitMonthStandings_Year_Month_RegionId_CompletionBp",
                 table: "UnitMonthStandings",
                 columns: new[] { "Year", "Month", "RegionId", "CompletionBp" });
+
+            // Existing ledger lines get their month totals (from here on the ledger writer keeps them).
+            migrationBuilder.Sql("""
+INSERT INTO "QuotaLedgerMonths" ("Year", "BudgetUnitId", "Month", "AmountFen", "Lines")
+SELECT "Year", "BudgetUnitId",
+       CASE WHEN CAST(strftime('%Y', "On") AS INTEGER) > "Year" THEN 12 WHEN CAST(strftime('%Y', "On") AS INTEGER) < "Year" THEN 1
+            ELSE CAST(strftime('%m', "On") AS INTEGER) END AS "Month",
+       SUM("AmountFen"), COUNT(*)
+FROM "QuotaLedgerEntries"
+GROUP BY "Year", "BudgetUnitId", 3;
+""");
         }
 
         /// <inheritdoc />
@@ -218,14 +251,13 @@ namespace Marketplace.Data.Migrations.Sqlite
                 name: "QuotaAlerts");
 
             migrationBuilder.DropTable(
+                name: "QuotaLedgerMonths");
+
+            migrationBuilder.DropTable(
                 name: "RegionMonthTotals");
 
             migrationBuilder.DropTable(
                 name: "UnitMonthStandings");
-
-            migrationBuilder.DropIndex(
-                name: "IX_QuotaLedgerEntries_Year_BudgetUnitId_On_AmountFen",
-                table: "QuotaLedgerEntries");
 
             migrationBuilder.DropColumn(
                 name: "IsActive",

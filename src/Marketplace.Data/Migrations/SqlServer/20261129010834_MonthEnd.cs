@@ -102,6 +102,28 @@ namespace Marketplace.Data.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateTable(
+                name: "QuotaLedgerMonths",
+                columns: table => new
+                {
+                    Year = table.Column<int>(type: "int", nullable: false),
+                    BudgetUnitId = table.Column<int>(type: "int", nullable: false),
+                    Month = table.Column<int>(type: "int", nullable: false),
+                    AmountFen = table.Column<long>(type: "bigint", nullable: false),
+                    Lines = table.Column<int>(type: "int", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_QuotaLedgerMonths", x => new { x.Year, x.BudgetUnitId, x.Month });
+                    table.CheckConstraint("CK_QuotaLedgerMonths_Month", "\"Month\" BETWEEN 1 AND 12");
+                    table.ForeignKey(
+                        name: "FK_QuotaLedgerMonths_BudgetUnits_BudgetUnitId",
+                        column: x => x.BudgetUnitId,
+                        principalTable: "BudgetUnits",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "RegionMonthTotals",
                 columns: table => new
                 {
@@ -162,11 +184,6 @@ namespace Marketplace.Data.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateIndex(
-                name: "IX_QuotaLedgerEntries_Year_BudgetUnitId_On_AmountFen",
-                table: "QuotaLedgerEntries",
-                columns: new[] { "Year", "BudgetUnitId", "On", "AmountFen" });
-
-            migrationBuilder.CreateIndex(
                 name: "IX_EmailMessages_SentAt_NextAttemptAt",
                 table: "EmailMessages",
                 columns: new[] { "SentAt", "NextAttemptAt" });
@@ -195,6 +212,11 @@ namespace Marketplace.Data.Migrations.SqlServer
                 columns: new[] { "Year", "Month", "RegionId" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_QuotaLedgerMonths_BudgetUnitId",
+                table: "QuotaLedgerMonths",
+                column: "BudgetUnitId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_UnitMonthStandings_BudgetUnitId",
                 table: "UnitMonthStandings",
                 column: "BudgetUnitId");
@@ -203,6 +225,16 @@ namespace Marketplace.Data.Migrations.SqlServer
                 name: "IX_UnitMonthStandings_Year_Month_RegionId_CompletionBp",
                 table: "UnitMonthStandings",
                 columns: new[] { "Year", "Month", "RegionId", "CompletionBp" });
+
+            // Existing ledger lines get their month totals (from here on the ledger writer keeps them).
+            migrationBuilder.Sql("""
+INSERT INTO [QuotaLedgerMonths] ([Year], [BudgetUnitId], [Month], [AmountFen], [Lines])
+SELECT [Year], [BudgetUnitId], [Month], SUM([AmountFen]), COUNT(*)
+FROM (SELECT [Year], [BudgetUnitId], [AmountFen],
+             CASE WHEN YEAR([On]) > [Year] THEN 12 WHEN YEAR([On]) < [Year] THEN 1 ELSE MONTH([On]) END AS [Month]
+      FROM [QuotaLedgerEntries]) AS l
+GROUP BY [Year], [BudgetUnitId], [Month];
+""");
         }
 
         /// <inheritdoc />
@@ -218,14 +250,13 @@ namespace Marketplace.Data.Migrations.SqlServer
                 name: "QuotaAlerts");
 
             migrationBuilder.DropTable(
+                name: "QuotaLedgerMonths");
+
+            migrationBuilder.DropTable(
                 name: "RegionMonthTotals");
 
             migrationBuilder.DropTable(
                 name: "UnitMonthStandings");
-
-            migrationBuilder.DropIndex(
-                name: "IX_QuotaLedgerEntries_Year_BudgetUnitId_On_AmountFen",
-                table: "QuotaLedgerEntries");
 
             migrationBuilder.DropColumn(
                 name: "IsActive",
