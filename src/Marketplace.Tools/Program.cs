@@ -24,9 +24,10 @@ public static class Program
               With it a year of reserved shares (default the current year): policies, filings, plans and about
               --ledger-entries purchase lines (default two a month per unit), then month end for its closed months.
               Default: 5000 products, 200 vendors, 300 units, seed 832 (the demo the web app seeds).
-          month-end [--db FILE | …] --year Y --month M [--region CODE] [--out alerts.csv]
-              Run month end for a closed month (whole platform unless --region); prints the time and peak memory,
-              next to a bare SQL aggregate of the same ledger; --out writes that month's alerts as CSV (UTF-8 BOM).
+          month-end [--db FILE | …] --year Y --month M [--region CODE] [--out alerts.csv] [--covering-baseline true]
+              Run month end for a closed month (whole platform unless --region); prints the time, phases and peak
+              memory next to a bare SQL aggregate of the same ledger (with --covering-baseline, over a covering index
+              built for the measurement and dropped after); --out writes the month's alerts as CSV (UTF-8 BOM).
           bench-finance [--db FILE | …] [--year Y --month M] [--region CODE] [--iterations 20]
               p50/p95 of the dashboard's sections and a full CSV export for a region, on a seeded database.
 
@@ -56,7 +57,7 @@ public static class Program
                 "seed" => await SeedAsync(options),
                 "load" => await LoadCommand.RunAsync(options),
                 "month-end" => await WithDb(options, db => FinanceCommands.MonthEndAsync(db, Int(options, "year", 0), Int(options, "month", 0),
-                    Int(options, "region", 0), options.GetValueOrDefault("out"))),
+                    Int(options, "region", 0), options.GetValueOrDefault("out"), options.GetValueOrDefault("covering-baseline") == "true")),
                 "bench-finance" => await WithDb(options, db => FinanceCommands.BenchAsync(db, Int(options, "year", 0), Int(options, "month", 0),
                     Int(options, "region", 0), Int(options, "iterations", 20))),
                 "reindex" => await WithDb(options, db => SearchCommands.ReindexAsync(db, IndexPath(options))),

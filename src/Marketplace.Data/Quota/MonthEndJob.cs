@@ -30,9 +30,6 @@ public sealed class MonthEndJob(MarketplaceDbContext db, TimeProvider clock)
     /// <summary>How long to wait for another node's run to finish before giving up.</summary>
     public TimeSpan LeaseWait { get; init; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>Extra PRAGMAs for the run's connection on SQLite (an experiment knob of the month-end command).</summary>
-    public string? SqlitePragmas { get; init; }
-
     /// <summary>Phase timings, for the month-end command.</summary>
     public Action<string>? Log { get; init; }
 
@@ -82,14 +79,9 @@ public sealed class MonthEndJob(MarketplaceDbContext db, TimeProvider clock)
             if (DateTime.UtcNow > deadline) throw new DomainException("另一次月末统计正在进行，请稍后再试", "Another month-end run is in progress; try again shortly.");
             await Task.Delay(250, ct);
         }
-        // On SQLite, one connection for the whole run with a larger page cache: the ledger scan and the snapshot's index
-        // inserts then stay in memory instead of re-reading pages (the default cache is 2 MiB).
+        // One connection for the whole run (larger page caches, mmap and synchronous=NORMAL were measured: no gain).
         var sqlite = db.Database.IsSqlite();
-        if (sqlite)
-        {
-            await db.Database.OpenConnectionAsync(ct);
-            if (SqlitePragmas is { Length: > 0 } pragmas) await db.Database.ExecuteSqlRawAsync(pragmas, ct);
-        }
+        if (sqlite) await db.Database.OpenConnectionAsync(ct);
         try
         {
             var run = await db.MonthEndRuns.FirstOrDefaultAsync(r => r.ScopeRegionId == scope && r.Year == year && r.Month == month && r.Kind == kind, ct);
