@@ -43,6 +43,7 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
     public DbSet<EmailMessage> EmailMessages => Set<EmailMessage>();
     public DbSet<RegionMonthTotal> RegionMonthTotals => Set<RegionMonthTotal>();
     public DbSet<QuotaLedgerMonth> QuotaLedgerMonths => Set<QuotaLedgerMonth>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
@@ -65,6 +66,8 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
         // The ledger is append-only; a correction is a new line. (Database triggers enforce the same.)
         if (ChangeTracker.Entries<QuotaLedgerEntry>().Any(e => e.State is EntityState.Modified or EntityState.Deleted))
             throw new InvalidOperationException("Quota ledger entries are append-only: add a correcting entry instead.");
+        if (ChangeTracker.Entries<AuditEntry>().Any(e => e.State is EntityState.Modified or EntityState.Deleted))
+            throw new InvalidOperationException("The audit log is append-only.");
         var now = DateTime.UtcNow;
         foreach (var entry in ChangeTracker.Entries<Order>())
             if (entry.State == EntityState.Modified) entry.Entity.Version++;
@@ -100,6 +103,7 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
             e.HasOne(x => x.Parent).WithMany().HasForeignKey(x => x.ParentId).OnDelete(DeleteBehavior.Restrict);
             e.HasIndex(x => x.RegionId);
             e.HasIndex(x => x.ParentId);
+            e.HasIndex(x => x.Name);
         });
 
         builder.Entity<Vendor>(e =>
@@ -347,6 +351,20 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
         });
 
         builder.Entity<RegionMonthTotal>(e => e.HasKey(x => new { x.Year, x.Month, x.RegionId }));
+
+        builder.Entity<AuditEntry>(e =>
+        {
+            e.Property(x => x.ActorUserId).HasMaxLength(450);
+            e.Property(x => x.ActorName).HasMaxLength(100);
+            e.Property(x => x.ActorRole).HasMaxLength(32).IsUnicode(false);
+            e.Property(x => x.Action).HasMaxLength(40).IsUnicode(false);
+            e.Property(x => x.Target).HasMaxLength(200);
+            e.Property(x => x.Details).HasMaxLength(1000);
+            e.Property(x => x.IpAddress).HasMaxLength(45).IsUnicode(false);
+            e.HasIndex(x => x.At);
+            e.HasIndex(x => new { x.ActorUserId, x.Id });
+            e.HasIndex(x => new { x.Action, x.Id });
+        });
 
         builder.Entity<QuotaLedgerMonth>(e =>
         {

@@ -13,4 +13,6 @@ public class BudgetUnit
     public DateTime CreatedAt { get; set; }
     /// <summary>A unit is deactivated, never deleted: filings, orders and ledger lines keep pointing at it.</summary>
     public bool IsActive { get; set; } = true;
+    /// <summary>How its canteen is run, as the unit list declares it (the yearly filing confirms it); null: not stated.</summary>
+    public Marketplace.Domain.Quota.CanteenArrangement? Canteen { get; set; }
 }

@@ -265,7 +265,7 @@ public sealed class MonthEndJob(MarketplaceDbContext db, TimeProvider clock)
                 if (QueueEmails)
                 {
                     var byUnit = alerts.ToLookup(a => a.BudgetUnitId);
-                    var buyers = await db.Users.AsNoTracking().Where(u => u.BudgetUnitId >= first && u.BudgetUnitId <= last && u.Email != null && u.LockoutEnd == null)
+                    var buyers = await db.Users.AsNoTracking().Where(u => u.BudgetUnitId >= first && u.BudgetUnitId <= last && u.Email != null && !u.IsDisabled)
                         .Select(u => new { u.Id, u.Email, Unit = u.BudgetUnitId!.Value }).ToListAsync(ct);
                     await loader.InsertGeneratingKeysAsync(buyers.SelectMany(b => byUnit[b.Unit].Select(a => new EmailMessage
                     {

@@ -90,41 +90,7 @@ public static class BankStatement
 
     private static IEnumerable<(int Number, List<string> Fields)> ReadCsv(string text)
     {
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        var quoted = false;
-        var row = 1;
-        var startRow = 1;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"') { field.Append('"'); i++; }
-                else if (c == '"') quoted = false;
-                else { if (c == '\n') row++; field.Append(c); }
-                continue;
-            }
-            switch (c)
-            {
-                case '"' when field.Length == 0: quoted = true; break;
-                case ',' or '\t': fields.Add(field.ToString()); field.Clear(); break;
-                case '\r': break;
-                case '\n':
-                    fields.Add(field.ToString()); field.Clear();
-                    yield return (startRow, fields);
-                    fields = [];
-                    row++;
-                    startRow = row;
-                    break;
-                default: field.Append(c); break;
-            }
-        }
-        if (quoted) throw RowError(startRow, "引号未闭合", "a quoted field is not closed");
-        if (field.Length > 0 || fields.Count > 0)
-        {
-            fields.Add(field.ToString());
-            yield return (startRow, fields);
-        }
+        try { return CsvText.Read(text).ToList(); }
+        catch (CsvText.UnclosedQuoteException e) { throw RowError(e.Row, "引号未闭合", "a quoted field is not closed"); }
     }
 }

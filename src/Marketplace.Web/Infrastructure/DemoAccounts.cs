@@ -48,7 +48,7 @@ public sealed class DemoAccounts(MarketplaceDbContext db, UserManager<AppUser> u
             (new("admin", Roles.PlatformAdmin, "平台管理员"), _ => { }),
             (new("buyer", Roles.Buyer, childUnit.Name + "采购员"), u => u.BudgetUnitId = childUnit.Id),
             (new("buyer.parent", Roles.Buyer, parentUnit.Name + "采购员"), u => u.BudgetUnitId = parentUnit.Id),
-            (new("vendor", Roles.Vendor, vendor.Name), u => u.VendorId = vendor.Id),
+            (new("vendor", Roles.Vendor, vendor.Name), u => { u.VendorId = vendor.Id; u.IsVendorOwner = true; }),
             (new("finance", Roles.FinanceBureau, "省财政厅"), u => u.RegionId = province),
             (new("finance.county", Roles.FinanceBureau, "县财政局"), u => u.RegionId = vendor.CountyId),
         };

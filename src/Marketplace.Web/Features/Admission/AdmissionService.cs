@@ -49,7 +49,7 @@ public sealed class AdmissionService(MarketplaceDbContext db, UserManager<AppUse
 
             var user = new AppUser
             {
-                UserName = form.UserName.Trim(), Email = form.Email.Trim(), DisplayName = vendor.Name, VendorId = vendor.Id, LockoutEnabled = true,
+                UserName = form.UserName.Trim(), Email = form.Email.Trim(), DisplayName = vendor.Name, VendorId = vendor.Id, IsVendorOwner = true, LockoutEnabled = true,
             };
             var created = await users.CreateAsync(user, form.Password);
             if (!created.Succeeded)

@@ -57,22 +57,8 @@ public sealed class PaymentsController(PaymentService payments, StripeWebhookSer
         if (statement.Length > MaxStatementBytes) throw new DomainException("文件不能超过2MB", "The file may be at most 2 MB.");
         using var buffer = new MemoryStream();
         await statement.CopyToAsync(buffer, ct);
-        var result = await payments.ImportStatementAsync(User.ToActor(), Decode(buffer.ToArray()), ct);
+        var result = await payments.ImportStatementAsync(User.ToActor(), TextFiles.Decode(buffer.ToArray()), ct);
         return View("VendorPayments", await ModelAsync(result, false, ct));
-    }
-
-    /// <summary>Bank exports are UTF-8 (often with a BOM) or GB18030; anything that is neither is refused.</summary>
-    private static string Decode(byte[] bytes)
-    {
-        try { return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes); }
-        catch (DecoderFallbackException)
-        {
-            try { return Encoding.GetEncoding("GB18030", EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback).GetString(bytes); }
-            catch (Exception e) when (e is DecoderFallbackException or ArgumentException)
-            {
-                throw new DomainException("文件编码无法识别，请导出为UTF-8或GBK编码的CSV", "The file is neither UTF-8 nor GBK text; export the statement as CSV.");
-            }
-        }
     }
 
     private async Task<VendorPaymentsViewModel> ModelAsync(StatementImportResult? imported, bool flagged, CancellationToken ct)
