@@ -53,7 +53,14 @@ builder.Services
     })
     .AddEntityFrameworkStores<MarketplaceDbContext>()
     .AddDefaultTokenProviders()
+    .AddPasswordValidator<Marketplace.Web.Features.Account.PolicyPasswordValidator>()
+    .AddSignInManager<Marketplace.Web.Features.Account.MarketplaceSignInManager>()
     .AddClaimsPrincipalFactory<MarketplaceClaimsFactory>();
+// Every request re-checks the cookie's security stamp, so a disabled account, a password reset or a sign-out ends the
+// session at once (one indexed read per signed-in request); the claims are rebuilt from the database with it.
+builder.Services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
+builder.Services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = TimeSpan.FromDays(7));
+builder.Services.AddHttpContextAccessor();
 builder.Services.ConfigureApplicationCookie(o =>
 {
     o.LoginPath = "/account/login";
@@ -91,6 +98,7 @@ builder.Services
         o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
         o.Filters.Add<BilingualErrorResultFilter>();
         o.Filters.Add<DomainExceptionFilter>();
+        o.Filters.Add<Marketplace.Web.Features.Account.MustChangePasswordFilter>();
     })
     .AddRazorOptions(o => o.ViewLocationExpanders.Add(new FeatureViewLocationExpander()))
     .AddViewLocalization(LanguageViewLocationExpanderFormat.Suffix)
@@ -113,6 +121,7 @@ builder.Services.AddScoped<Marketplace.Web.Features.Quota.QuotaService>();
 builder.Services.AddScoped<Marketplace.Data.Quota.LedgerWriter>();
 builder.Services.AddScoped<Marketplace.Data.Finance.FinanceQueries>();
 builder.Services.AddScoped<Marketplace.Web.Features.Finance.FinanceService>();
+builder.Services.AddScoped<Marketplace.Web.Features.Administration.AdministrationService>();
 builder.Services.AddScoped(sp => new Marketplace.Data.Quota.MonthEndJob(sp.GetRequiredService<MarketplaceDbContext>(), sp.GetRequiredService<TimeProvider>())
 {
     QueueEmails = Marketplace.Web.Features.Finance.EmailOptions.IsConfigured(config),

@@ -31,6 +31,7 @@ public sealed class MarketplaceClaimsFactory(
         if (user.BudgetUnitId is { } unit) identity.AddClaim(new Claim(MarketplaceClaims.BudgetUnitId, unit.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         if (user.VendorId is { } vendor) identity.AddClaim(new Claim(MarketplaceClaims.VendorId, vendor.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         if (user.RegionId is { } region) identity.AddClaim(new Claim(MarketplaceClaims.RegionId, region.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Features.Account.MustChangePasswordFilter.AddTo(identity, user);
         return identity;
     }
 }

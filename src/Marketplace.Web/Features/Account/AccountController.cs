@@ -11,8 +11,8 @@ namespace Marketplace.Web.Features.Account;
 
 [Route("account")]
 public sealed class AccountController(
-    SignInManager<AppUser> signIn, MarketplaceDbContext db, RegionDirectory regions,
-    IStringLocalizer<SharedResource> l, ILogger<AccountController> logger) : Controller
+    SignInManager<AppUser> signIn, UserManager<AppUser> users, MarketplaceDbContext db, RegionDirectory regions,
+    IStringLocalizer<SharedResource> l, ILogger<AccountController> logger, TimeProvider clock) : Controller
 {
     [HttpGet("login")]
     [AllowAnonymous]
@@ -52,8 +52,92 @@ public sealed class AccountController(
     [Authorize]
     public async Task<IActionResult> Logout()
     {
+        // A new security stamp ends every copy of this session's cookie, not just the one in this browser.
+        if (await users.GetUserAsync(User) is { } user) await users.UpdateSecurityStampAsync(user);
         await signIn.SignOutAsync();
         return LocalRedirect("/");
+    }
+
+    [HttpGet("password")]
+    [Authorize]
+    public IActionResult ChangePassword(bool required = false) => View("ChangePassword", new ChangePasswordViewModel { Required = required || User.HasClaim(MustChangePasswordFilter.Claim, "1") });
+
+    /// <summary>Changes the password (the current one is needed, also a one-time one); other sessions end.</summary>
+    [HttpPost("password")]
+    [Authorize]
+    public async Task<IActionResult> ChangePassword(ChangePasswordViewModel model)
+    {
+        var user = await users.GetUserAsync(User) ?? throw new InvalidOperationException("Signed in without a user.");
+        model.Required = user.MustChangePassword;
+        if (ModelState.IsValid && model.NewPassword != model.ConfirmPassword)
+            ModelState.AddModelError(nameof(model.ConfirmPassword), l["The two new passwords differ."]);
+        if (ModelState.IsValid && model.NewPassword == model.CurrentPassword)
+            ModelState.AddModelError(nameof(model.NewPassword), l["Choose a password different from the current one."]);
+        if (ModelState.IsValid)
+        {
+            var result = await users.ChangePasswordAsync(user, model.CurrentPassword, model.NewPassword);
+            if (result.Succeeded)
+            {
+                user.MustChangePassword = false;
+                await users.UpdateAsync(user);
+                db.AuditEntries.Add(new AuditEntry
+                {
+                    At = clock.GetUtcNow().UtcDateTime, ActorUserId = user.Id, ActorName = user.DisplayName, ActorRole = Marketplace.Domain.Roles.All.FirstOrDefault(User.IsInRole) ?? "",
+                    Action = "password.change", Target = $"user:{user.UserName}", IpAddress = HttpContext.Connection.RemoteIpAddress?.ToString(),
+                });
+                await db.SaveChangesAsync();
+                await signIn.RefreshSignInAsync(user);
+                TempData["PasswordChanged"] = true;
+                return LocalRedirect("/account");
+            }
+            foreach (var e in result.Errors)
+                ModelState.AddModelError(e.Code == "PasswordMismatch" ? nameof(model.CurrentPassword) : nameof(model.NewPassword),
+                    e.Code == "PasswordMismatch" ? l["The current password is wrong."] : e.Description);
+        }
+        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        return View("ChangePassword", model);
+    }
+
+    /// <summary>An invitation link: the invited person chooses a password (the link works once, for seven days).</summary>
+    [HttpGet("invite")]
+    [AllowAnonymous]
+    public async Task<IActionResult> Invite(string? user, string? token)
+    {
+        var invited = user is null ? null : await users.FindByIdAsync(user);
+        if (invited is null || string.IsNullOrEmpty(token) || invited.IsDisabled) return InvalidInvitation();
+        return View("Invite", new InviteViewModel { User = user!, Token = token!, UserName = invited.UserName! });
+    }
+
+    [HttpPost("invite")]
+    [AllowAnonymous]
+    public async Task<IActionResult> Invite(InviteViewModel model)
+    {
+        var invited = await users.FindByIdAsync(model.User);
+        if (invited is null || invited.IsDisabled) return InvalidInvitation();
+        model.UserName = invited.UserName!;
+        if (ModelState.IsValid && model.NewPassword != model.ConfirmPassword)
+            ModelState.AddModelError(nameof(model.ConfirmPassword), l["The two new passwords differ."]);
+        if (ModelState.IsValid)
+        {
+            var result = await users.ResetPasswordAsync(invited, model.Token, model.NewPassword);
+            if (result.Succeeded)
+            {
+                invited.MustChangePassword = false;
+                await users.UpdateAsync(invited);
+                return LocalRedirect("/account/login?invited=1");
+            }
+            if (result.Errors.Any(e => e.Code == "InvalidToken")) return InvalidInvitation();
+            foreach (var e in result.Errors) ModelState.AddModelError(nameof(model.NewPassword), e.Description);
+        }
+        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        return View("Invite", model);
+    }
+
+    private IActionResult InvalidInvitation()
+    {
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return View("Error", new Errors.ErrorViewModel(400, "邀请链接无效或已过期", "Invalid invitation",
+            "该邀请链接无效、已使用或已过期，请联系管理员重新发送。", "This invitation link is invalid, used or expired; ask your administrator for a new one."));
     }
 
     [HttpGet("")]
