@@ -138,11 +138,11 @@ public static class UnitImportRules
         var inFile = valid.ToDictionary(v => v.CreditCode);
         foreach (var v in valid.Where(v => v.ParentCreditCode is not null))
         {
-            if (inFile.ContainsKey(v.ParentCreditCode!) || firstLineOf.ContainsKey(v.ParentCreditCode!)) continue;
-            if (!existing.TryGetValue(v.ParentCreditCode!, out var p))
-                Error(v.Line, "上级单位统一社会信用代码", "上级单位在文件和平台中都不存在", "The parent unit is neither in the file nor on the platform.");
-            else if (scope is { } s && !RegionCode.Contains(s, p.RegionId))
+            var there = existing.GetValueOrDefault(v.ParentCreditCode!);
+            if (there is not null && scope is { } s && !RegionCode.Contains(s, there.RegionId))
                 Error(v.Line, "上级单位统一社会信用代码", "上级单位不在您的管辖范围内", "The parent unit is outside your region.");
+            else if (there is null && !firstLineOf.ContainsKey(v.ParentCreditCode!))
+                Error(v.Line, "上级单位统一社会信用代码", "上级单位在文件和平台中都不存在", "The parent unit is neither in the file nor on the platform.");
         }
 
         // Cycles: follow each row's parents through the file, then through the platform's current parents.

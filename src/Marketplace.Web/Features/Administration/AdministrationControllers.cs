@@ -215,15 +215,15 @@ public sealed class VendorStaffController(AdministrationService admin, Marketpla
 public sealed class AuditController(AdministrationService admin) : Controller
 {
     [HttpGet("")]
-    public async Task<IActionResult> Index(string? actor, string? action, DateOnly? from, DateOnly? to, long? before, CancellationToken ct)
+    public async Task<IActionResult> Index(string? actor, string? what, DateOnly? from, DateOnly? to, long? before, CancellationToken ct)
     {
-        var q = admin.AuditQuery(actor, action, from, to);
+        var q = admin.AuditQuery(actor, what, from, to);
         if (before is { } b) q = q.Where(a => a.Id < b);
         return View("Audit", await q.Take(100).ToListAsync(ct));
     }
 
     [HttpGet("~/admin/audit.csv")]
-    public async Task Export(string? actor, string? action, DateOnly? from, DateOnly? to, CancellationToken ct)
+    public async Task Export(string? actor, string? what, DateOnly? from, DateOnly? to, CancellationToken ct)
     {
         Response.ContentType = "text/csv; charset=utf-8";
         Response.Headers.ContentDisposition = "attachment; filename=audit-log.csv";
@@ -232,6 +232,6 @@ public sealed class AuditController(AdministrationService admin) : Controller
             new("时间", a => a.At.AddHours(8).ToString("yyyy-MM-dd HH:mm:ss")), new("操作人", a => a.ActorName), new("角色", a => a.ActorRole),
             new("操作", a => a.Action), new("对象", a => a.Target), new("详情", a => a.Details), new("来源地址", a => a.IpAddress),
         };
-        await Csv.WriteAsync(Response.Body, columns, admin.AuditQuery(actor, action, from, to).AsAsyncEnumerable(), ct);
+        await Csv.WriteAsync(Response.Body, columns, admin.AuditQuery(actor, what, from, to).AsAsyncEnumerable(), ct);
     }
 }
