@@ -187,6 +187,7 @@ public class FinanceHttpTests(FinanceAppFactory app) : IClassFixture<FinanceAppF
         var expected = await app.Db(db => db.UnitMonthStandings.CountAsync(s => s.Year == year && s.Month == month && s.RegionId >= from && s.RegionId <= to
             && (s.Status == StandingStatus.Lagging || s.Status == StandingStatus.NotFiled)));
         Assert.Equal(notificationsBefore + expected, await app.Db(db => db.Notifications.CountAsync()));
+        Assert.Equal(["finance.month-end", "finance.remind"], await app.Db(db => db.AuditEntries.Where(a => a.Action.StartsWith("finance.")).OrderBy(a => a.Id).Select(a => a.Action).ToListAsync()));
     }
 
     [Fact]

@@ -21,7 +21,8 @@ public sealed record FinanceDashboard(
 /// The finance bureau's side of reserved shares: which scope a user may look at (a bureau its own region's subtree,
 /// the platform everything), the dashboard's sections (one query each), month-end by hand and reminders.
 /// </summary>
-public sealed class FinanceService(MarketplaceDbContext db, FinanceQueries queries, RegionDirectory regions, TimeProvider clock, MonthEndJob job)
+public sealed class FinanceService(MarketplaceDbContext db, FinanceQueries queries, RegionDirectory regions, TimeProvider clock, MonthEndJob job,
+    Administration.AdministrationService admin)
 {
     public const int PageSize = 50;
 
@@ -94,7 +95,10 @@ public sealed class FinanceService(MarketplaceDbContext db, FinanceQueries queri
     public async Task<MonthEndResult> RunAsync(Actor actor, FinanceScope scope, CancellationToken ct)
     {
         if (!CanRun(actor, scope.RegionId)) throw new ForbiddenException("只能为本级及下级地区运行月末统计", "Month end runs for your own region only.");
-        return await job.RunMonthEndAsync(scope.RegionId, scope.Year, scope.Month, actor.Name, ct);
+        var result = await job.RunMonthEndAsync(scope.RegionId, scope.Year, scope.Month, actor.Name, ct);
+        admin.Audit(actor, "finance.month-end", $"region:{scope.RegionId}", $"{scope.Year}-{scope.Month:00}: {result.Units} units, {result.AlertsRaised} new alerts");
+        await db.SaveChangesAsync(ct);
+        return result;
     }
 
     /// <summary>One in-app reminder to each lagging or not-filed unit of the scope, with its own figures.</summary>
@@ -118,7 +122,12 @@ public sealed class FinanceService(MarketplaceDbContext db, FinanceQueries queri
             Title = $"请填报{scope.Year}年度预留份额 / Please file your {scope.Year} reserved share",
             Body = $"贵单位尚未提交{scope.Year}年度预留份额填报，请尽快填报。 / Your unit has not filed its {scope.Year} reserved share; please file now.",
         })).ToList();
-        await db.InTransactionAsync(() => BulkLoader.For(db).InsertGeneratingKeysAsync(rows, ct), ct);
+        await db.InTransactionAsync(async () =>
+        {
+            await BulkLoader.For(db).InsertGeneratingKeysAsync(rows, ct);
+            admin.Audit(actor, "finance.remind", $"region:{scope.RegionId}", $"{scope.Year}-{scope.Month:00}: {lagging.Count} lagging, {notFiled.Count} not filed");
+            await db.SaveChangesAsync(ct);
+        }, ct);
         return rows.Count;
     }
 
