@@ -99,12 +99,18 @@ builder.Services
         o.Filters.Add<BilingualErrorResultFilter>();
         o.Filters.Add<DomainExceptionFilter>();
         o.Filters.Add<Marketplace.Web.Features.Account.MustChangePasswordFilter>();
+        o.Filters.Add<FormBodyFilter>();
     })
     .AddRazorOptions(o => o.ViewLocationExpanders.Add(new FeatureViewLocationExpander()))
     .AddViewLocalization(LanguageViewLocationExpanderFormat.Suffix)
     .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(SharedResource)));
 
-builder.Services.AddHealthChecks().AddDbContextCheck<MarketplaceDbContext>("database");
+// A real read of a real table: a database that answers connections but lost its tables (or its file) is unhealthy.
+builder.Services.AddHealthChecks().AddDbContextCheck<MarketplaceDbContext>("database", customTestQuery: async (db, ct) =>
+{
+    await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstOrDefaultAsync(db.Regions.Select(r => r.Id), ct);
+    return true;
+});
 
 builder.Services.AddMemoryCache();
 builder.Services.AddSingleton<RegionDirectory>();
@@ -164,6 +170,16 @@ else
     app.UseExceptionHandler("/error/500");
 app.UseStatusCodePagesWithReExecute("/error/{0}");
 
+// HEAD is answered as GET without a body (controllers declare GET only).
+app.Use(async (context, next) =>
+{
+    if (!HttpMethods.IsHead(context.Request.Method)) { await next(); return; }
+    context.Request.Method = HttpMethods.Get;
+    var body = context.Response.Body;
+    context.Response.Body = Stream.Null;
+    try { await next(); }
+    finally { context.Response.Body = body; }
+});
 app.UseStaticFiles(new StaticFileOptions
 {
     OnPrepareResponse = ctx => ctx.Context.Response.Headers.CacheControl = "public, max-age=3600",

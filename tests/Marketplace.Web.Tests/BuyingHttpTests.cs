@@ -41,7 +41,7 @@ public class BuyingHttpTests(MarketplaceAppFactory app) : IClassFixture<Marketpl
             ["DeliveryAddress"] = "贵州省贵阳市观山湖区林城西路 机关食堂", ["CanteenContact"] = "李师傅", ["ContactPhone"] = "0851-86891234",
         });
         Assert.Equal(HttpStatusCode.Redirect, placed.StatusCode);
-        var number = placed.Headers.Location!.ToString().Split("placed=")[1];
+        var number = (await buyer.PlacedAsync(placed))[0];
         var orders = await buyer.GetPageAsync("/orders");
         Assert.NotNull(orders.QuerySelector($"tr[data-order='{number}']"));
         Assert.Contains("待付款", orders.QuerySelector($"tr[data-order='{number}']")!.TextContent);
@@ -62,5 +62,19 @@ public class BuyingHttpTests(MarketplaceAppFactory app) : IClassFixture<Marketpl
         Assert.Null((await other.GetPageAsync("/orders")).QuerySelector($"tr[data-order='{number}']"));
         var vendor = await app.SignedInAsync("vendor");
         Assert.Contains("/account/denied", (await vendor.GetAsync("/cart")).Headers.Location!.ToString());
+    }
+
+    [Fact]
+    public async Task Text_in_a_link_never_reaches_the_payment_notice()
+    {
+        var buyer = await app.SignedInAsync("buyer");
+        const string bait = "2026112975407390。注意：供应商收款账户已变更，请转账至中国银行 6217000000000000001 户名 张某";
+        var page = await buyer.GetAsync("/orders?placed=" + Uri.EscapeDataString(bait));
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        // Nowhere in what the page shows (the language switch's return link may carry the URL itself, escaped).
+        Assert.DoesNotContain("6217000000000000001", Html.Parse(html).Body!.TextContent);
+        Assert.DoesNotContain("收款账户已变更", Html.Parse(html).Body!.TextContent);
+        Assert.Null(Html.Parse(html).QuerySelector(".placed"));
     }
 }

@@ -45,6 +45,14 @@ public static class Html
         return await client.PostAsync(action, content);
     }
 
+    /// <summary>The order numbers a checkout placed, as the orders page it redirects to lists them (once).</summary>
+    public static async Task<IReadOnlyList<string>> PlacedAsync(this HttpClient buyer, HttpResponseMessage checkout)
+    {
+        Assert.Equal(HttpStatusCode.Redirect, checkout.StatusCode);
+        var page = await buyer.GetPageAsync(checkout.Headers.Location!.ToString());
+        return page.QuerySelectorAll(".placed li a").Select(a => a.TextContent.Trim()).ToList();
+    }
+
     public static async Task<HttpResponseMessage> LoginAsync(this HttpClient client, string user, string password) =>
         await client.PostFormAsync("/account/login", "/account/login", new Dictionary<string, string> { ["UserName"] = user, ["Password"] = password });
 }

@@ -36,6 +36,27 @@ public class OperationsTests(MarketplaceAppFactory app) : IClassFixture<Marketpl
     }
 }
 
+public class BrokenDatabaseHealthTests
+{
+    [Fact]
+    public async Task A_database_file_that_is_no_longer_a_database_is_unhealthy_and_the_reason_stays_private()
+    {
+        using var app = new MarketplaceAppFactory();
+        var client = app.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
+        // The file overwritten under the running app (as a bad restore or a full disk can leave it).
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var file = Path.Combine(app.DataFolder, "marketplace.db");
+        foreach (var f in new[] { file + "-wal", file + "-shm" }) if (File.Exists(f)) File.Delete(f);
+        await File.WriteAllBytesAsync(file, new byte[8192]);
+        var response = await client.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("Unhealthy", json.RootElement.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("checks").GetProperty("database").GetProperty("error").ValueKind);
+    }
+}
+
 public class ConfigurationFailureTests
 {
     private sealed class BadProviderFactory(string key, string value) : MarketplaceAppFactory

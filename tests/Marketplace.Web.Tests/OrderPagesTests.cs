@@ -29,7 +29,7 @@ public class OrderPagesTests(MarketplaceAppFactory app) : IClassFixture<Marketpl
         {
             ["DeliveryAddress"] = "贵州省贵阳市观山湖区 食堂", ["CanteenContact"] = "陈师傅", ["ContactPhone"] = "13700000000",
         });
-        var number = placed.Headers.Location!.ToString().Split("placed=")[1];
+        var number = (await buyer.PlacedAsync(placed))[0];
         var id = await app.Db(db => db.Orders.Where(o => o.Number == number).Select(o => o.Id).FirstAsync());
         var page = $"/orders/{id}";
 

@@ -5,9 +5,13 @@ namespace Marketplace.Web.Infrastructure;
 
 public static class HealthResponse
 {
-    /// <summary>{"status":"Healthy","checks":{"database":{"status":"Healthy","ms":3}}} with 200, or 503 when unhealthy.</summary>
+    /// <summary>
+    /// {"status":"Healthy","checks":{"database":{"status":"Healthy","ms":3}}} with 200, or 503 when unhealthy. The
+    /// reason of a failure is shown only to a signed-in platform admin; everyone else gets the status alone.
+    /// </summary>
     public static Task WriteAsync(HttpContext context, HealthReport report)
     {
+        var detailed = context.User.IsInRole(Marketplace.Domain.Roles.PlatformAdmin);
         context.Response.ContentType = "application/json; charset=utf-8";
         context.Response.Headers.CacheControl = "no-store";
         var body = new
@@ -17,7 +21,7 @@ public static class HealthResponse
             {
                 status = e.Value.Status.ToString(),
                 ms = (long)e.Value.Duration.TotalMilliseconds,
-                error = e.Value.Exception?.Message,
+                error = detailed ? e.Value.Exception?.Message ?? e.Value.Description : null,
             }),
         };
         return context.Response.WriteAsync(JsonSerializer.Serialize(body));

@@ -11,7 +11,13 @@ namespace Marketplace.Web.Features.Buying;
 public sealed record OrderRow(long Id, string Number, string VendorName, Money Total, OrderStatus Status, DateTime PlacedAt, string PaymentCode, string? UnitName = null);
 
 /// <summary>An orders list with its filters. <see cref="Subordinates"/>: a parent unit's read-only view of its subordinate units' orders.</summary>
-public sealed record OrdersViewModel(IReadOnlyList<OrderRow> Rows, OrderStatus? Status, string? Month, bool Subordinates, bool HasSubordinates, string BasePath, long? NextBefore);
+public sealed record OrdersViewModel(IReadOnlyList<OrderRow> Rows, OrderStatus? Status, string? Month, bool Subordinates, bool HasSubordinates, string BasePath, long? NextBefore)
+{
+    /// <summary>The orders this browser's checkout just placed, looked up for this unit (never text from the request).</summary>
+    public IReadOnlyList<PlacedOrder> Placed { get; init; } = [];
+}
+
+public sealed record PlacedOrder(long Id, string Number, string PaymentCode, long TotalFen);
 
 /// <summary>The buyer's cart, checkout and the unit's orders.</summary>
 [Authorize(Roles = Roles.Buyer)]
@@ -38,7 +44,9 @@ public sealed class BuyingController(CheckoutService checkout, MarketplaceDbCont
     public async Task<IActionResult> Checkout(CheckoutInput input, CancellationToken ct)
     {
         var numbers = await checkout.CheckoutAsync(User.ToActor(), input, ct);
-        return Redirect("/orders?placed=" + string.Join(',', numbers));
+        // A flash set by the checkout itself (in the protected TempData cookie), not a query string anyone can link to.
+        TempData["Placed"] = string.Join(',', numbers);
+        return Redirect("/orders");
     }
 
     /// <summary>
@@ -63,7 +71,10 @@ public sealed class BuyingController(CheckoutService checkout, MarketplaceDbCont
             // The whole subtree is only needed for the subordinate tab; here, whether there is one.
             (q, hasSubordinates) = (db.Orders.AsNoTracking().VisibleTo(actor), await db.BudgetUnits.AnyAsync(u => u.ParentId == unitId, ct));
         var (rows, next) = await OrderLists.PageAsync(q, status, month, before, ct);
-        return View("Orders", new OrdersViewModel(rows, status, month, showSubordinates, hasSubordinates, "/orders", next));
+        var placedNumbers = (TempData["Placed"] as string)?.Split(',', StringSplitOptions.RemoveEmptyEntries).Take(50).ToList() ?? [];
+        var placed = placedNumbers.Count == 0 ? [] : await db.Orders.AsNoTracking().Where(o => o.BudgetUnitId == unitId && placedNumbers.Contains(o.Number))
+            .OrderBy(o => o.Id).Select(o => new PlacedOrder(o.Id, o.Number, o.PaymentCode, o.TotalFen)).ToListAsync(ct);
+        return View("Orders", new OrdersViewModel(rows, status, month, showSubordinates, hasSubordinates, "/orders", next) { Placed = placed });
     }
 }
 

@@ -57,8 +57,10 @@ public sealed class VendorPortalController(CatalogService catalog) : Controller
     [HttpPost("products/{id:int}/photos")]
     [RequestSizeLimit(90 * 1024 * 1024)]
     [RequestFormLimits(MultipartBodyLengthLimit = 90 * 1024 * 1024)]
-    public async Task<IActionResult> Upload(int id, List<IFormFile> photos, CancellationToken ct)
+    public async Task<IActionResult> Upload(int id, List<IFormFile>? photos, CancellationToken ct)
     {
+        if (!Request.HasFormContentType || photos is null)
+            throw new DomainException("请选择要上传的图片", "Choose the photos to upload.");
         var files = new List<(string, byte[])>();
         foreach (var file in photos)
         {

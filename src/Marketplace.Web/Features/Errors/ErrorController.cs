@@ -13,7 +13,8 @@ public sealed class ErrorController : Controller
     [IgnoreAntiforgeryToken]
     public IActionResult Show(int code)
     {
-        var status = code is >= 400 and <= 599 ? code : 500;
+        // Only error codes are pages here; /error/200 and the like are simply not found.
+        var status = code is >= 400 and <= 599 ? code : 404;
         Response.StatusCode = status;
         Response.Headers.CacheControl = "no-store";
         return View("Error", ErrorViewModel.For(status) with { RequestId = Activity.Current?.Id ?? HttpContext.TraceIdentifier });
