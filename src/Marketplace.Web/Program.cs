@@ -37,9 +37,21 @@ if (string.Equals(config["Logging:Format"], "json", StringComparison.OrdinalIgno
     builder.Logging.ClearProviders().AddJsonConsole(o => { o.IncludeScopes = true; o.UseUtcTimestamp = true; });
 
 builder.Services.AddMarketplaceData(database);
-builder.Services.AddDataProtection()
+var dataProtection = builder.Services.AddDataProtection()
     .SetApplicationName("Marketplace832")
     .PersistKeysToDbContext<MarketplaceDbContext>();
+// The key ring in the database is encrypted at rest with a certificate (PFX) every node holds: DataProtection:Certificate
+// (path) and DataProtection:CertificatePassword. Production refuses to start without one.
+if (config["DataProtection:Certificate"] is { Length: > 0 } certificatePath)
+{
+    var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(
+        Path.GetFullPath(certificatePath, contentRoot), config["DataProtection:CertificatePassword"],
+        System.Security.Cryptography.X509Certificates.X509KeyStorageFlags.EphemeralKeySet);
+    dataProtection.ProtectKeysWithCertificate(certificate);
+}
+else if (builder.Environment.IsProduction())
+    throw new InvalidOperationException("DataProtection:Certificate is required in Production: the key ring stored in the database must be encrypted " +
+                                        "(a PFX file readable by every node, with DataProtection:CertificatePassword).");
 
 builder.Services
     .AddIdentity<AppUser, IdentityRole>(o =>

@@ -129,3 +129,43 @@ public class DockerComposeTests
         Assert.Contains("elasticsearch", dependsOn);
     }
 }
+
+public class EncryptedKeyRingTests
+{
+    private sealed class Factory(string pfx) : MarketplaceAppFactory
+    {
+        protected override IDictionary<string, string?> Settings
+        {
+            get
+            {
+                var s = base.Settings;
+                s["DataProtection:Certificate"] = pfx;
+                s["DataProtection:CertificatePassword"] = "test-password";
+                return s;
+            }
+        }
+    }
+
+    [Fact]
+    public async Task With_a_certificate_the_key_ring_in_the_database_is_encrypted()
+    {
+        var folder = Directory.CreateTempSubdirectory("mp-dp-").FullName;
+        var pfx = Path.Combine(folder, "dp.pfx");
+        using (var rsa = System.Security.Cryptography.RSA.Create(2048))
+        {
+            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=test data protection", rsa,
+                System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+            using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+            await File.WriteAllBytesAsync(pfx, cert.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, "test-password"));
+        }
+        using var app = new Factory(pfx);
+        var client = app.CreateBrowser();
+        Assert.Equal(HttpStatusCode.Redirect, (await client.LoginAsync("admin", Infrastructure.DemoAccounts.Password)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/account")).StatusCode);
+        var xml = await app.Db(db => db.DataProtectionKeys.Select(k => k.Xml!).ToListAsync());
+        Assert.NotEmpty(xml);
+        Assert.All(xml, x => Assert.Contains("EncryptedData", x));
+        Assert.All(xml, x => Assert.DoesNotContain("<masterKey", x));
+        try { Directory.Delete(folder, true); } catch (IOException) { }
+    }
+}
