@@ -31,6 +31,9 @@ public sealed record UnitQuotaViewModel(
     public IReadOnlyList<Marketplace.Data.Entities.Notification> Notifications { get; init; } = [];
     /// <summary>The latest month-end alert or early warning of the year, as the unit was told it.</summary>
     public Marketplace.Data.Entities.QuotaAlert? LatestAlert { get; init; }
+
+    /// <summary>Every ledger line of the year so far, the current month included (the same sum the region's list shows).</summary>
+    public Money CompletedToDate => Ledger.Aggregate(Money.Zero, (sum, l) => sum + l.Amount);
 }
 
 public sealed record RegionFilingRow(int UnitId, string UnitName, string Region, FilingSummary? Latest, Money Completed);
