@@ -52,6 +52,31 @@ public class RefundHttpTests(MarketplaceAppFactory app) : IClassFixture<Marketpl
     }
 
     [Fact]
+    public async Task A_refused_refund_request_leaves_no_photo_files_behind()
+    {
+        var folder = Path.Combine(app.DataFolder, "invoices");
+        int Files() => Directory.Exists(folder) ? Directory.GetFiles(folder).Length : 0;
+        var buyer = await app.SignedInAsync("buyer");
+        var order = await _orders.PlaceAsync(buyer);
+        await _orders.AdvanceAsync(order.Id, OrderStatus.Delivered);
+        var photos = new[] { ("a.jpg", TestImages.Jpeg(64, 48)), ("b.png", TestImages.Png(40, 40)) };
+        var before = Files();
+
+        // Another unit's buyer posts to this order (404), the amount is over the limit (422), one photo is not an image (422).
+        var other = await app.SignedInAsync("buyer.parent");
+        var token = await other.TokenFromAsync("/orders");
+        var foreign = new MultipartFormDataContent { { new StringContent(token), "__RequestVerificationToken" }, { new StringContent("1"), "amount" }, { new StringContent("坏了"), "reason" } };
+        foreach (var (name, data) in photos) foreign.Add(new ByteArrayContent(data), "photos", name);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.PostAsync($"/orders/{order.Id}/refunds", foreign)).StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await AskAsync(buyer, order.Id, new Money(order.TotalFen + 1).ToYuanString(), "坏了", photos)).StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await AskAsync(buyer, order.Id, "1", "坏了", photos[0], ("c.png", "not an image"u8.ToArray()))).StatusCode);
+        Assert.Equal(before, Files());
+
+        Assert.Equal(HttpStatusCode.Redirect, (await AskAsync(buyer, order.Id, "1", "坏了", photos)).StatusCode);
+        Assert.Equal(before + 2, Files());
+    }
+
+    [Fact]
     public async Task Dispute_arbitration_and_the_vendors_transfer_refund_a_completed_order_in_full_and_debit_the_ledger()
     {
         var buyer = await app.SignedInAsync("buyer");

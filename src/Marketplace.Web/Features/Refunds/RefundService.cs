@@ -28,11 +28,34 @@ public sealed class RefundService(MarketplaceDbContext db, OrderService orders, 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
     private static readonly Actor SystemActor = new("system", "系统", OrderActors.System);
 
-    public async Task<long> RequestAsync(Actor buyer, long orderId, Money amount, string? reason, IReadOnlyList<string> photoKeys, CancellationToken ct)
+    /// <summary>
+    /// The buyer's refund request. Who may ask and for how much is checked first; the photos are decoded and stored
+    /// last, and removed again if anything after them fails, so a refused request leaves no files behind.
+    /// </summary>
+    public async Task<long> RequestAsync(Actor buyer, long orderId, Money amount, string? reason, IReadOnlyList<byte[]> photos,
+        Infrastructure.Images.InvoiceStore store, CancellationToken ct)
     {
         if (!buyer.Is(Roles.Buyer)) throw new ForbiddenException("只有采购单位可以申请退款", "Only the buying unit can ask for a refund.");
-        if (photoKeys.Count > MaxPhotos) throw new DomainException($"最多上传{MaxPhotos}张照片", $"At most {MaxPhotos} photos.");
+        if (photos.Count > MaxPhotos) throw new DomainException($"最多上传{MaxPhotos}张照片", $"At most {MaxPhotos} photos.");
         if ((reason?.Trim().Length ?? 0) > 500) throw new DomainException("退款原因不能超过500字", "The reason may have at most 500 characters.");
+        var photoKeys = new List<string>();
+        try
+        {
+            return await RequestCheckedAsync(buyer, orderId, amount, reason, async () =>
+            {
+                foreach (var photo in photos) photoKeys.Add(await store.SaveAsync(photo, ct, imagesOnly: true));
+                return photoKeys;
+            }, ct);
+        }
+        catch
+        {
+            foreach (var key in photoKeys) store.Delete(key);
+            throw;
+        }
+    }
+
+    private async Task<long> RequestCheckedAsync(Actor buyer, long orderId, Money amount, string? reason, Func<Task<List<string>>> storePhotos, CancellationToken ct)
+    {
         return await InTransactionAsync(async () =>
         {
             var order = await db.Orders.Where(o => o.Id == orderId).VisibleTo(buyer).FirstOrDefaultAsync(ct) ?? throw new NotFoundException();
@@ -40,6 +63,7 @@ public sealed class RefundService(MarketplaceDbContext db, OrderService orders, 
             var open = await db.RefundRequests.Where(r => r.OrderId == orderId && RefundRules.OpenStates.Contains(r.Status))
                 .SumAsync(r => r.AmountFen, ct);
             RefundRules.CheckRequest(order.Status, new Money(order.PaidFen), new Money(order.RefundedFen + open), amount, reason);
+            var photoKeys = await storePhotos();
             var refund = new RefundRequest
             {
                 OrderId = orderId, AmountFen = amount.Fen, Reason = reason!.Trim(), PhotoKeys = string.Join(' ', photoKeys), Status = RefundStatus.Requested,

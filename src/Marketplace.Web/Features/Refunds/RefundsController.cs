@@ -21,15 +21,16 @@ public sealed class RefundsController(RefundService refunds, InvoiceStore docume
         if (!Money.TryParseYuan(amount, out var money)) throw new DomainException("退款金额格式不正确（元，最多两位小数）", "The refund amount must be yuan with at most two decimals.");
         var files = photos?.Where(f => f.Length > 0).ToList() ?? [];
         if (files.Count > RefundService.MaxPhotos) throw new DomainException($"最多上传{RefundService.MaxPhotos}张照片", $"At most {RefundService.MaxPhotos} photos.");
-        var keys = new List<string>();
+        var contents = new List<byte[]>();
         foreach (var f in files)
         {
             if (f.Length > InvoiceStore.MaxBytes) throw new ImageRejectedException("照片不能超过10MB", "A photo may be at most 10 MB.");
             using var buffer = new MemoryStream();
             await f.CopyToAsync(buffer, ct);
-            keys.Add(await documents.SaveAsync(buffer.ToArray(), ct, imagesOnly: true));
+            contents.Add(buffer.ToArray());
         }
-        await refunds.RequestAsync(User.ToActor(), id, money, reason, keys, ct);
+        // The service checks who asks and what first; it stores the photos last, in the same all-or-nothing step.
+        await refunds.RequestAsync(User.ToActor(), id, money, reason, contents, documents, ct);
         return Redirect($"/orders/{id}#refunds");
     }
 

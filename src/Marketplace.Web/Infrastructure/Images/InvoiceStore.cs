@@ -39,6 +39,14 @@ public sealed class InvoiceStore(string root, ProductImageProcessor images)
         return key;
     }
 
+    /// <summary>Removes a stored file (a step that stored it and then failed undoes it).</summary>
+    public void Delete(string key)
+    {
+        if (Open(key) is not { } file) return;
+        file.Stream.Dispose();
+        File.Delete(Path.Combine(_root, key));
+    }
+
     public (Stream Stream, string ContentType)? Open(string key)
     {
         if (key.Length is not (36 or 37) || !key[..32].All(char.IsAsciiHexDigitLower) || key[32..] is not (".pdf" or ".webp")) return null;
