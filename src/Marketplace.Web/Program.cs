@@ -56,8 +56,10 @@ else if (builder.Environment.IsProduction())
 builder.Services
     .AddIdentity<AppUser, IdentityRole>(o =>
     {
-        o.Lockout.MaxFailedAccessAttempts = 5;
-        o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+        // Per-address throttling (SignInThrottle) slows a password sprayer first; the account lock comes later and is short,
+        // so a stranger cannot keep someone out for long.
+        o.Lockout.MaxFailedAccessAttempts = 10;
+        o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(Marketplace.Web.Features.Account.AccountController.LockoutMinutes);
         o.Lockout.AllowedForNewUsers = true;
         o.Password.RequiredLength = 8;
         o.User.RequireUniqueEmail = true;
@@ -127,6 +129,7 @@ builder.Services.AddHealthChecks().AddDbContextCheck<MarketplaceDbContext>("data
 builder.Services.AddMemoryCache();
 builder.Services.AddSingleton<RegionDirectory>();
 builder.Services.AddScoped<DemoAccounts>();
+builder.Services.AddSingleton<Marketplace.Web.Features.Account.SignInThrottle>();
 builder.Services.AddScoped<StorefrontQueries>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(new Marketplace.Web.Infrastructure.Images.ImageLimits());

@@ -1,8 +1,10 @@
+using Marketplace.Web.Features.Account;
 using System.Net;
 using Marketplace.Data.Entities;
 using Marketplace.Web.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.EntityFrameworkCore;
 
 namespace Marketplace.Web.Tests;
 
@@ -73,8 +75,15 @@ public class AccountTests(MarketplaceAppFactory app) : IClassFixture<Marketplace
         Assert.Contains("请输入密码", text);
     }
 
+    private HttpClient From(string address)
+    {
+        var client = app.CreateBrowser();
+        client.DefaultRequestHeaders.Add("X-Test-Client-Address", address);
+        return client;
+    }
+
     [Fact]
-    public async Task Five_failed_attempts_lock_the_account_even_for_the_right_password()
+    public async Task Ten_wrong_passwords_lock_the_account_briefly_tell_its_owner_and_a_stranger_sees_the_usual_answer()
     {
         using (var scope = app.Services.CreateScope())
         {
@@ -82,13 +91,37 @@ public class AccountTests(MarketplaceAppFactory app) : IClassFixture<Marketplace
             var created = await users.CreateAsync(new AppUser { UserName = "lockme", Email = "lockme@test.example", LockoutEnabled = true }, DemoAccounts.Password);
             Assert.True(created.Succeeded);
         }
-        var client = app.CreateBrowser();
-        for (var i = 0; i < 5; i++)
-            Assert.Equal(HttpStatusCode.UnprocessableEntity, (await client.LoginAsync("lockme", "wrong-" + i)).StatusCode);
+        // Ten addresses, one wrong password each (no single address is throttled).
+        for (var i = 0; i < 10; i++)
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, (await From($"10.0.{i}.1").LoginAsync("lockme", "wrong-" + i)).StatusCode);
 
-        var locked = await client.LoginAsync("lockme", DemoAccounts.Password);
+        var locked = await From("10.1.0.1").LoginAsync("lockme", DemoAccounts.Password);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, locked.StatusCode);
-        Assert.Contains("账户已锁定", await locked.Content.ReadAsStringAsync());
+        var lockedText = Html.Parse(await locked.Content.ReadAsStringAsync()).QuerySelector(".errors")!.TextContent;
+        var unknown = await From("10.1.0.2").LoginAsync("nobody-by-this-name", "whatever-1");
+        Assert.Equal(lockedText, Html.Parse(await unknown.Content.ReadAsStringAsync()).QuerySelector(".errors")!.TextContent);
+        Assert.DoesNotContain("锁定", lockedText);
+
+        var notice = await app.Db(db => db.Notifications.Where(n => n.UserId == db.Users.Where(u => u.UserName == "lockme").Select(u => u.Id).First()).ToListAsync());
+        Assert.Single(notice);
+        Assert.Contains("10.0.9.1", notice[0].Body);
+        var until = await app.Db(db => db.Users.Where(u => u.UserName == "lockme").Select(u => u.LockoutEnd).SingleAsync());
+        Assert.InRange(until!.Value - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5.1));
+    }
+
+    [Fact]
+    public async Task An_address_spraying_passwords_is_throttled_before_any_account_locks()
+    {
+        var sprayer = From("192.0.2.77");
+        for (var i = 0; i < SignInThrottle.MaxFailures; i++)
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, (await sprayer.LoginAsync($"guess{i}", "Password1!")).StatusCode);
+        // From now on nothing is checked from this address, not even a right password.
+        var throttled = await sprayer.LoginAsync("admin", DemoAccounts.Password);
+        Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
+        Assert.Contains("10分钟", await throttled.Content.ReadAsStringAsync());
+        // Other addresses are unaffected, and no account was touched.
+        Assert.Equal(HttpStatusCode.Redirect, (await From("192.0.2.78").LoginAsync("admin", DemoAccounts.Password)).StatusCode);
+        Assert.Equal(0, await app.Db(db => db.Users.Where(u => u.UserName == "admin").Select(u => u.AccessFailedCount).SingleAsync()));
     }
 
     [Fact]

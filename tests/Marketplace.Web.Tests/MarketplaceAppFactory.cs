@@ -1,6 +1,7 @@
 using System.Net;
 using Marketplace.Data;
 using Marketplace.Web.Infrastructure;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,6 +35,22 @@ public class MarketplaceAppFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+        builder.ConfigureServices(s => s.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, TestClientAddress>());
+    }
+
+    /// <summary>The test server has no client address; a test names one with the X-Test-Client-Address header.</summary>
+    private sealed class TestClientAddress : Microsoft.AspNetCore.Hosting.IStartupFilter
+    {
+        public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (Microsoft.AspNetCore.Http.HttpContext context, Func<Task> nextMiddleware) =>
+            {
+                if (context.Request.Headers.TryGetValue("X-Test-Client-Address", out var address) && IPAddress.TryParse(address.ToString(), out var ip))
+                    context.Connection.RemoteIpAddress = ip;
+                await nextMiddleware();
+            });
+            next(app);
+        };
     }
 
     public HttpClient CreateBrowser() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });

@@ -12,7 +12,7 @@ namespace Marketplace.Web.Features.Account;
 [Route("account")]
 public sealed class AccountController(
     SignInManager<AppUser> signIn, UserManager<AppUser> users, MarketplaceDbContext db, RegionDirectory regions,
-    IStringLocalizer<SharedResource> l, ILogger<AccountController> logger, TimeProvider clock) : Controller
+    IStringLocalizer<SharedResource> l, ILogger<AccountController> logger, TimeProvider clock, SignInThrottle throttle) : Controller
 {
     [HttpGet("login")]
     [AllowAnonymous]
@@ -28,25 +28,57 @@ public sealed class AccountController(
             return View(model);
         }
 
-        var result = await signIn.PasswordSignInAsync(model.UserName.Trim(), model.Password, model.RememberMe, lockoutOnFailure: true);
-        if (result.Succeeded)
+        var address = HttpContext.Connection.RemoteIpAddress?.ToString();
+        if (throttle.IsBlocked(address))
         {
-            logger.LogInformation("User {UserName} signed in", model.UserName);
-            return LocalRedirect(Url.IsLocalUrl(model.ReturnUrl) ? model.ReturnUrl! : "/account");
+            logger.LogWarning("Sign-in throttled for {Address}", address);
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = ((int)SignInThrottle.Window.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return View("Error", new Errors.ErrorViewModel(429, "尝试次数过多", "Too many attempts",
+                "此地址登录失败次数过多，请10分钟后再试。", "Too many failed sign-ins from this address; try again in 10 minutes."));
         }
 
-        if (result.IsLockedOut)
+        var userName = model.UserName.Trim();
+        var user = await users.FindByNameAsync(userName);
+        if (user is null)
         {
-            logger.LogWarning("User {UserName} is locked out", model.UserName);
-            ModelState.AddModelError("", l["Too many failed attempts: the account is locked for 15 minutes."]);
-        }
-        else
-        {
+            // The same work and the same answer as a wrong password, so a name cannot be probed by message or timing.
+            users.PasswordHasher.VerifyHashedPassword(new AppUser(), DummyHash.Value, model.Password);
+            throttle.Failed(address);
             ModelState.AddModelError("", l["Wrong user name or password."]);
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            return View(model);
         }
+        var wasLocked = await users.IsLockedOutAsync(user);
+        var result = await signIn.PasswordSignInAsync(user, model.Password, model.RememberMe, lockoutOnFailure: true);
+        if (result.Succeeded)
+        {
+            logger.LogInformation("User {UserName} signed in", userName);
+            return LocalRedirect(Url.IsLocalUrl(model.ReturnUrl) ? model.ReturnUrl! : "/account");
+        }
+        throttle.Failed(address);
+        if (result.IsLockedOut && !wasLocked)
+        {
+            // Locked just now: the owner learns of it (a stranger sees only the usual answer).
+            logger.LogWarning("User {UserName} locked out after failed sign-ins from {Address}", userName, address);
+            db.Notifications.Add(new Notification
+            {
+                UserId = user.Id, SenderName = "平台 / Platform", CreatedAt = clock.GetUtcNow().UtcDateTime, Link = "/account/password",
+                Title = "账号因多次登录失败被暂时锁定 / Your account was locked after failed sign-ins",
+                Body = $"来自{address ?? "未知地址"}的多次错误密码使账号锁定{(int)LockoutMinutes}分钟。如非本人操作，请修改密码。 / Repeated wrong passwords from {address ?? "an unknown address"} locked the account for {(int)LockoutMinutes} minutes. If this was not you, change your password.",
+            });
+            await db.SaveChangesAsync();
+        }
+        // Locked or wrong: one answer for both, as for an unknown name.
+        ModelState.AddModelError("", l["Wrong user name or password."]);
         Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
         return View(model);
     }
+
+    /// <summary>Account lockout (Program.cs): after 10 wrong passwords, for 5 minutes.</summary>
+    public const double LockoutMinutes = 5;
+
+    private static readonly Lazy<string> DummyHash = new(() => new PasswordHasher<AppUser>().HashPassword(new AppUser(), Guid.NewGuid().ToString()));
 
     [HttpPost("logout")]
     [Authorize]
