@@ -9,14 +9,15 @@ public readonly record struct Money(long Fen) : IComparable<Money>
 
     public static Money FromYuan(long yuan, int fen = 0) => new(checked(yuan * 100 + fen));
 
-    /// <summary>Parses a yuan amount as typed by a person: "12", "12.8", "12.80", "¥1,234.50".</summary>
+    /// <summary>Parses a yuan amount as typed by a person: "12", "12.8", "12.80", "¥1,234.50", "１２．８" (full-width).</summary>
     /// <remarks>More than two decimal places is an error rather than a silent rounding.</remarks>
     public static bool TryParseYuan(string? text, out Money money)
     {
         money = Zero;
         if (string.IsNullOrWhiteSpace(text)) return false;
-        var s = text.Trim().Replace(",", "").Replace("，", "").TrimStart('¥', '￥').Trim();
+        var s = text.Trim().TrimStart('¥', '￥').Trim();
         if (s.EndsWith('元')) s = s[..^1].Trim();
+        s = NumberText.Normalize(s);
         var negative = s.StartsWith('-');
         if (negative) s = s[1..];
         var parts = s.Split('.');

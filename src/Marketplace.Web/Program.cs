@@ -114,6 +114,8 @@ builder.Services
         o.Filters.Add<DomainExceptionFilter>();
         o.Filters.Add<Marketplace.Web.Features.Account.MustChangePasswordFilter>();
         o.Filters.Add<FormBodyFilter>();
+        o.Filters.Add<BadNumberFilter>();
+        o.ModelBinderProviders.Insert(0, new WholeNumberBinderProvider());
     })
     .AddRazorOptions(o => o.ViewLocationExpanders.Add(new FeatureViewLocationExpander()))
     .AddViewLocalization(LanguageViewLocationExpanderFormat.Suffix)

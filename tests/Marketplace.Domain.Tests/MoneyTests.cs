@@ -14,6 +14,9 @@ public class MoneyTests
     [InlineData("99元", 9900)]
     [InlineData(" 7.1 ", 710)]
     [InlineData("-2.50", -250)]
+    [InlineData("１２．８", 1280)]          // full-width, as Chinese input methods type it
+    [InlineData("１，２３４．５０", 123450)]
+    [InlineData("－３", -300)]
     public void Parses_yuan_as_typed_into_exact_fen(string text, long fen)
     {
         Assert.True(Money.TryParseYuan(text, out var money));
@@ -30,6 +33,8 @@ public class MoneyTests
     [InlineData("1e3")]
     [InlineData("12.")]
     [InlineData("9999999999999999")]
+    [InlineData("1,2,3")]   // separators only where thousands are
+    [InlineData("12,34.5")]
     public void Refuses_what_is_not_an_amount(string? text)
     {
         Assert.False(Money.TryParseYuan(text, out _));

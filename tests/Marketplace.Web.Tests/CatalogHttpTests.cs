@@ -157,6 +157,44 @@ public class CatalogHttpTests(MarketplaceAppFactory app) : IClassFixture<Marketp
         Assert.Equal(before, await app.Db(db => db.Products.CountAsync(p => p.VendorId == vendorId)));
     }
 
+    [Theory]
+    [InlineData("Stock", "")]
+    [InlineData("Stock", "abc")]
+    [InlineData("Stock", "1,0")]
+    [InlineData("Stock", "2147483648")]
+    [InlineData("MinOrderQuantity", "abc")]
+    public async Task A_number_that_cannot_be_read_is_refused_by_name_and_nothing_is_saved(string field, string value)
+    {
+        var (vendorId, county) = await DemoVendorAsync();
+        var vendor = await app.SignedInAsync("vendor");
+        var before = await app.Db(db => db.Products.CountAsync(p => p.VendorId == vendorId));
+        var form = ProductForm(county);
+        form[field] = value;
+        var response = await vendor.PostFormAsync("/vendor/products/new", "/vendor/products/new", form);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var text = Html.Parse(await response.Content.ReadAsStringAsync()).Body!.TextContent;
+        Assert.Contains(field, text);
+        Assert.Contains(value.Length == 0 ? "不能为空" : "须为整数", text);
+        Assert.Equal(before, await app.Db(db => db.Products.CountAsync(p => p.VendorId == vendorId)));
+    }
+
+    [Theory]
+    [InlineData("５０", "８８．５", 50, 8850)]
+    [InlineData("1,000", "1,288.00", 1000, 128800)]
+    [InlineData(" 20 ", "１２", 20, 1200)]
+    public async Task Full_width_digits_and_thousands_separators_are_read_as_people_type_them(string stock, string price, int expectedStock, long expectedFen)
+    {
+        var (_, county) = await DemoVendorAsync();
+        var vendor = await app.SignedInAsync("vendor");
+        var name = $"全角数字测试 {Guid.NewGuid():N}"[..20];
+        var form = ProductForm(county, name);
+        form["Stock"] = stock;
+        form["PriceYuan"] = price;
+        Assert.Equal(HttpStatusCode.Redirect, (await vendor.PostFormAsync("/vendor/products/new", "/vendor/products/new", form)).StatusCode);
+        var saved = await app.Db(db => db.Products.Where(p => p.Name == name).Select(p => new { p.Stock, p.PriceFen }).SingleAsync());
+        Assert.Equal((expectedStock, expectedFen), (saved.Stock, saved.PriceFen));
+    }
+
     [Fact]
     public async Task Photos_are_processed_served_and_a_bad_upload_leaves_nothing_behind()
     {

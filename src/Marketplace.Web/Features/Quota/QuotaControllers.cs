@@ -126,7 +126,7 @@ public static class PercentInput
     public static bool TryParse(string? text, out BasisPoints value)
     {
         value = default;
-        if (!decimal.TryParse(text?.Trim().TrimEnd('%', '％'), NumberStyles.Number, CultureInfo.InvariantCulture, out var percent)
+        if (!decimal.TryParse(NumberText.Normalize(text).TrimEnd('%').Trim(), NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var percent)
             || decimal.Round(percent, 2) != percent || percent is < -100_000 or > 100_000) return false;
         value = BasisPoints.FromPercent(percent);
         return true;
