@@ -75,6 +75,9 @@ builder.Services
 builder.Services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
 builder.Services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = TimeSpan.FromDays(7));
 builder.Services.AddHttpContextAccessor();
+// No form field is longer than a product description (4,000 characters); a bigger one is refused before binding
+// instead of being read into memory and echoed back.
+builder.Services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(o => o.ValueLengthLimit = 64 * 1024);
 builder.Services.ConfigureApplicationCookie(o =>
 {
     o.LoginPath = "/account/login";

@@ -41,3 +41,40 @@ public class HardeningTests(MarketplaceAppFactory app) : IClassFixture<Marketpla
         }
     }
 }
+
+public class FirstTimeUserTests(MarketplaceAppFactory app) : IClassFixture<MarketplaceAppFactory>
+{
+    [Fact]
+    public async Task A_visitor_is_invited_to_sign_in_to_buy_and_a_huge_field_is_refused_without_being_echoed()
+    {
+        var anonymous = app.CreateBrowser();
+        var productId = await app.Db(db => db.Products.Where(p => p.Status == Domain.ProductStatus.Listed).Select(p => p.Id).FirstAsync());
+        var page = await anonymous.GetPageAsync($"/products/{productId}");
+        Assert.Contains($"returnUrl=%2Fproducts%2F{productId}", page.QuerySelector(".sign-in-to-buy a")!.GetAttribute("href"));
+
+        var huge = new string('x', 3 * 1024 * 1024);
+        var response = await anonymous.PostFormAsync("/account/login", "/account/login", new Dictionary<string, string> { ["UserName"] = huge, ["Password"] = "x" });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(body.Length < 50_000, $"the answer is {body.Length} characters");
+        Assert.Contains("超过长度上限", body);
+    }
+
+    [Fact]
+    public async Task The_parent_unit_opens_the_invoice_its_order_page_links_to()
+    {
+        var driver = new OrderDriver(app);
+        var buyer = await app.SignedInAsync("buyer");
+        var order = await driver.PlaceAsync(buyer);
+        await driver.AdvanceAsync(order.Id, Domain.Orders.OrderStatus.Shipped);
+        var vendor = await app.SignedInAsync("vendor");
+        Assert.Equal(HttpStatusCode.Redirect, (await vendor.PostFilesAsync($"/orders/{order.Id}", $"/orders/{order.Id}/invoice", "invoice", ("invoice.pdf", "%PDF-1.4\n1 0 obj\n%%EOF\n"u8.ToArray()))).StatusCode);
+        var parent = await app.SignedInAsync("buyer.parent");
+        var link = (await parent.GetPageAsync($"/orders/{order.Id}")).QuerySelector($"a[href='/orders/{order.Id}/invoice']");
+        Assert.NotNull(link);
+        Assert.Equal(HttpStatusCode.OK, (await parent.GetAsync($"/orders/{order.Id}/invoice")).StatusCode);
+        // An unrelated unit still cannot.
+        var admin = await app.SignedInAsync("admin");
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/orders/{order.Id}/invoice")).StatusCode);
+    }
+}

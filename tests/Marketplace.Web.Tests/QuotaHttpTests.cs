@@ -48,6 +48,10 @@ public class QuotaHttpTests(MarketplaceAppFactory app) : IClassFixture<Marketpla
         var submitAction = page.QuerySelector("form:has(.submit-filing)")!.GetAttribute("action")!;
         Assert.Equal(HttpStatusCode.Redirect, (await buyer.PostFormAsync("/quota", submitAction, new Dictionary<string, string>())).StatusCode);
 
+        var submitted = await buyer.GetPageAsync("/quota");
+        Assert.Equal("25%", submitted.QuerySelector(".filing-summary .filed-ratio")!.TextContent);
+        Assert.Equal("¥300,000.00", submitted.QuerySelector(".filing-summary .filed-reserved")!.TextContent);
+
         var queue = await finance.GetPageAsync("/quota/region?state=Submitted");
         var approve = queue.QuerySelectorAll("form").Select(f => f.GetAttribute("action")!).First(a => a.Contains("/Approve"));
         Assert.Equal(HttpStatusCode.Redirect, (await finance.PostFormAsync("/quota/region", approve, new Dictionary<string, string>())).StatusCode);
@@ -71,6 +75,18 @@ public class QuotaHttpTests(MarketplaceAppFactory app) : IClassFixture<Marketpla
         Assert.Contains("#900002", dashboard.QuerySelector(".ledger")!.TextContent);
         Assert.Equal(12, dashboard.QuerySelectorAll(".plan-grid input").Length);
         Assert.Equal("25000.00", dashboard.QuerySelectorAll(".plan-grid input")[0].GetAttribute("value"));
+
+        // Only reserved-share messages on this page: an order message to the unit stays on /notifications.
+        var buyerUnit = unit;
+        await app.Db(async db =>
+        {
+            db.Notifications.Add(new Marketplace.Data.Entities.Notification { BudgetUnitId = buyerUnit, Title = "订单已发货", Body = "物流单号123", SenderName = "供应商", Link = "/orders/1", CreatedAt = DateTime.UtcNow });
+            db.Notifications.Add(new Marketplace.Data.Entities.Notification { BudgetUnitId = buyerUnit, Title = "请加快采购进度", Body = "差额", SenderName = "财政", Link = $"/quota?year={Year}", CreatedAt = DateTime.UtcNow });
+            return await db.SaveChangesAsync();
+        });
+        var notices = (await buyer.GetPageAsync("/quota")).QuerySelectorAll(".notification").Select(n => n.TextContent).ToList();
+        Assert.Contains(notices, n => n.Contains("请加快采购进度"));
+        Assert.DoesNotContain(notices, n => n.Contains("订单已发货"));
 
         // A purchase this month: counted to date at once, and the same figure on the bureau's list; the closed
         // months' position stays as it was, labelled with its month.

@@ -11,15 +11,32 @@ namespace Marketplace.Web.Infrastructure;
 /// Turns a failed anti-forgery check (which MVC answers with an empty 400) into the bilingual error page, so a
 /// person whose form expired learns why.
 /// </summary>
-public sealed class BilingualErrorResultFilter(IModelMetadataProvider metadata) : IAlwaysRunResultFilter
+public sealed class BilingualErrorResultFilter(IModelMetadataProvider metadata) : IAsyncAlwaysRunResultFilter
 {
-    public void OnResultExecuting(ResultExecutingContext context)
+    public async Task OnResultExecutionAsync(ResultExecutingContext context, ResultExecutionDelegate next)
     {
-        if (context.Result is not IAntiforgeryValidationFailedResult) return;
-        context.Result = ErrorView(context, metadata, ErrorViewModel.AntiforgeryFailed);
+        if (context.Result is IAntiforgeryValidationFailedResult)
+            // The token may be fine but unreadable: a form with a field over the length limit cannot be read at all.
+            context.Result = ErrorView(context, metadata, await FormTooLargeAsync(context.HttpContext) ? TooLarge : ErrorViewModel.AntiforgeryFailed);
+        await next();
     }
 
-    public void OnResultExecuted(ResultExecutedContext context) { }
+    public static readonly ErrorViewModel TooLarge = new(400, "提交内容过长", "Too large",
+        "表单中有内容超过长度上限，请缩短后重新提交。", "A field of the form is longer than allowed; shorten it and submit again.");
+
+    private static async Task<bool> FormTooLargeAsync(HttpContext http)
+    {
+        if (!http.Request.HasFormContentType) return false;
+        try
+        {
+            await http.Request.ReadFormAsync(http.RequestAborted);
+            return false;
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
+        {
+            return e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase);
+        }
+    }
 
     public static ViewResult ErrorView(FilterContext context, IModelMetadataProvider metadata, ErrorViewModel model) => new()
     {

@@ -30,6 +30,14 @@ public static class DisplayText
         _ => l["No policy yet"],
     };
 
+    public static string Canteen(IStringLocalizer l, Domain.Quota.CanteenArrangement arrangement) => arrangement switch
+    {
+        Domain.Quota.CanteenArrangement.OwnCanteen => l["Own canteen"],
+        Domain.Quota.CanteenArrangement.Outsourced => l["Outsourced canteen"],
+        Domain.Quota.CanteenArrangement.NoCanteen => l["No canteen"],
+        _ => l["Shared canteen"],
+    };
+
     public static string Alert(IStringLocalizer l, Domain.Quota.AlertKind kind) => kind switch
     {
         Domain.Quota.AlertKind.Lagging => l["Behind schedule"],

@@ -109,6 +109,12 @@ public sealed class OrderPagesController(MarketplaceDbContext db, OrderService o
     public async Task<IActionResult> Invoice(long id, CancellationToken ct)
     {
         var key = await Visible().Where(o => o.Id == id).Select(o => o.InvoiceKey).FirstOrDefaultAsync(ct);
+        // A parent unit reads its subordinate units' orders (read-only), invoices included, as the order page shows them.
+        if (key is null && User.ToActor() is { UnitId: { } unit } actor && actor.Is(Roles.Buyer))
+        {
+            var subordinates = await UnitTree.SubordinatesAsync(db, unit, ct);
+            key = await db.Orders.AsNoTracking().Where(o => o.Id == id && subordinates.Contains(o.BudgetUnitId)).Select(o => o.InvoiceKey).FirstOrDefaultAsync(ct);
+        }
         if (key is null || invoices.Open(key) is not { } file) return NotFound();
         Response.Headers.CacheControl = "private, no-store";
         return File(file.Stream, file.ContentType);

@@ -249,7 +249,7 @@ public sealed class QuotaService(MarketplaceDbContext db, RegionDirectory region
         var deadline = view.InForce?.FilingDeadline.ToString("yyyy-MM-dd") ?? "—";
         db.Notifications.AddRange(view.Rows.Select(r => new Notification
         {
-            BudgetUnitId = r.UnitId, SenderName = actor.Name, CreatedAt = Now,
+            BudgetUnitId = r.UnitId, SenderName = actor.Name, CreatedAt = Now, Link = $"/quota?year={year}",
             Title = $"请填报{year}年度预留份额 / Please file your {year} reserved share",
             Body = $"贵单位尚未提交{year}年度预留份额填报，截止日期{deadline}。 / Your unit has not filed its {year} reserved share; the deadline is {deadline}.",
         }));
@@ -258,5 +258,7 @@ public sealed class QuotaService(MarketplaceDbContext db, RegionDirectory region
     }
 
     public async Task<IReadOnlyList<Notification>> NotificationsAsync(int unitId, CancellationToken ct) =>
-        await db.Notifications.AsNoTracking().Where(n => n.BudgetUnitId == unitId).OrderByDescending(n => n.Id).Take(5).ToListAsync(ct);
+        // Only what concerns reserved shares (filing reminders, progress alerts); order messages stay on /notifications.
+        await db.Notifications.AsNoTracking().Where(n => n.BudgetUnitId == unitId && n.Link != null && n.Link.StartsWith("/quota"))
+            .OrderByDescending(n => n.Id).Take(5).ToListAsync(ct);
 }
