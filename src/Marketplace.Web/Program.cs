@@ -168,6 +168,10 @@ builder.Services.AddScoped<Marketplace.Web.Features.Payments.StripeWebhookServic
 builder.Services.AddScoped<Marketplace.Web.Features.Refunds.RefundService>();
 builder.Services.AddScoped<Marketplace.Data.Quota.IOutboxHandler, Marketplace.Web.Features.Refunds.RefundPayoutHandler>();
 builder.Services.AddHostedService<OrderJobsWorker>();
+builder.Services.AddScoped(sp => new Marketplace.Web.Infrastructure.Images.DemoPhotos(sp.GetRequiredService<MarketplaceDbContext>(),
+    sp.GetRequiredService<Marketplace.Web.Infrastructure.Images.ProductImageProcessor>(), sp.GetRequiredService<Marketplace.Web.Infrastructure.Images.IImageStore>(),
+    builder.Environment.WebRootPath));
+builder.Services.AddHostedService<Marketplace.Web.Infrastructure.Images.DemoPhotosWorker>();
 builder.Services.AddSingleton(Marketplace.Web.Features.Finance.EmailOptions.Read(config));
 builder.Services.AddScoped<Marketplace.Web.Features.Finance.EmailOutboxSender>();
 builder.Services.AddHostedService<Marketplace.Web.Features.Finance.FinanceJobsWorker>();

@@ -26,6 +26,8 @@ public class MarketplaceAppFactory : WebApplicationFactory<Program>
         // The quota tests walk a region from no policy; FinanceAppFactory seeds a year of reserved shares instead.
         ["Seed:Quota"] = "false",
         ["Finance:BackgroundJobs"] = "false",
+        // Tests that want photos make them (DemoPhotosTests); the others see the seeded products as they are.
+        ["Seed:Photos"] = "false",
         ["Logging:LogLevel:Default"] = "Warning",
         // Tests drive the order jobs themselves, deterministically.
         ["Orders:BackgroundJobs"] = "false",
