@@ -54,7 +54,7 @@ public static class AdmissionWorkflow
         if (!InScope(actor, vendorCountyId))
             throw new ForbiddenException("该供应商不在您的管辖地区内", "The vendor's county is outside your region.");
         var rule = byAction.FirstOrDefault(r => r.From == current)
-                   ?? throw new DomainException($"当前状态（{current}）不能执行此操作", $"A vendor in state {current} cannot be {action}ed.");
+                   ?? throw new DomainException($"当前状态（{StatusNames.Zh(current)}）不能执行此操作", $"A vendor in state {current} cannot be {action}ed.");
         reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
         if (rule.NeedsReason && reason is null)
             throw new DomainException("请填写原因", "A reason is required.");

@@ -41,7 +41,7 @@ public static class ProductLifecycle
     {
         var rule = Rules.FirstOrDefault(r => r.From == current && r.Action == action);
         if (rule == default)
-            throw new DomainException($"商品当前状态（{current}）不能执行此操作", $"A product in state {current} cannot take the action {action}.");
+            throw new DomainException($"商品当前状态（{StatusNames.Zh(current)}）不能执行此操作", $"A product in state {current} cannot take the action {action}.");
         if (VendorActions.Contains(action) && action != ProductAction.TakeOffShelf && vendorStatus != VendorStatus.Active)
             throw new DomainException("供应商未通过准入或已被暂停，不能上架商品", "Only an active vendor can list products.");
         if (action == ProductAction.Approve && vendorStatus != VendorStatus.Active)

@@ -119,6 +119,20 @@ builder.Services
         o.Filters.Add<FormBodyFilter>();
         o.Filters.Add<BadNumberFilter>();
         o.ModelBinderProviders.Insert(0, new WholeNumberBinderProvider());
+        // Model-binding messages in the visitor's language (one at a time), never MVC's English defaults.
+        string Say(string zh, string en) => DisplayText.IsEnglish ? en : zh;
+        var m = o.ModelBindingMessageProvider;
+        m.SetValueIsInvalidAccessor(v => Say($"“{v}”无效", $"The value '{v}' is not valid."));
+        m.SetAttemptedValueIsInvalidAccessor((v, f) => Say($"{f}：“{v}”无效", $"The value '{v}' is not valid for {f}."));
+        m.SetValueMustNotBeNullAccessor(v => Say($"“{v}”不能为空", $"The value '{v}' may not be empty."));
+        m.SetMissingBindRequiredValueAccessor(f => Say($"缺少{f}", $"A value for {f} was not provided."));
+        m.SetMissingKeyOrValueAccessor(() => Say("缺少值", "A value is required."));
+        m.SetMissingRequestBodyRequiredValueAccessor(() => Say("请求内容为空", "The request body is empty."));
+        m.SetUnknownValueIsInvalidAccessor(f => Say($"{f}的值无效", $"The value for {f} is not valid."));
+        m.SetValueMustBeANumberAccessor(f => Say($"{f}须为数字", $"{f} must be a number."));
+        m.SetNonPropertyAttemptedValueIsInvalidAccessor(v => Say($"“{v}”无效", $"The value '{v}' is not valid."));
+        m.SetNonPropertyUnknownValueIsInvalidAccessor(() => Say("值无效", "The value is not valid."));
+        m.SetNonPropertyValueMustBeANumberAccessor(() => Say("须为数字", "The value must be a number."));
     })
     .AddRazorOptions(o => o.ViewLocationExpanders.Add(new FeatureViewLocationExpander()))
     .AddViewLocalization(LanguageViewLocationExpanderFormat.Suffix)

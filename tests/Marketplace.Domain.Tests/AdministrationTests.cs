@@ -130,3 +130,19 @@ public class AccountRulesTests
     public void The_password_policy(string user, string password, bool ok) =>
         Assert.Equal(ok, PasswordPolicy.Check(user, password).Count == 0);
 }
+
+public class StatusNameTests
+{
+    [Fact]
+    public void Refusals_name_states_in_Chinese_never_by_their_code()
+    {
+        var order = Assert.Throws<DomainException>(() => Orders.OrderStateMachine.Apply(Orders.OrderStatus.Cancelled, Orders.OrderAction.Ship, Roles.Vendor, new Orders.OrderFacts(Shipment: new Orders.Shipment("顺丰", "SF1"))));
+        Assert.Contains("已取消", order.MessageZh);
+        Assert.DoesNotContain("Cancelled", order.MessageZh);
+        foreach (var s in Enum.GetValues<Orders.OrderStatus>()) Assert.DoesNotMatch("[A-Za-z]", StatusNames.Zh(s));
+        foreach (var s in Enum.GetValues<Orders.RefundStatus>()) Assert.DoesNotMatch("[A-Za-z]", StatusNames.Zh(s));
+        foreach (var s in Enum.GetValues<ProductStatus>()) Assert.DoesNotMatch("[A-Za-z]", StatusNames.Zh(s));
+        foreach (var s in Enum.GetValues<VendorStatus>()) Assert.DoesNotMatch("[A-Za-z]", StatusNames.Zh(s));
+        foreach (var s in Enum.GetValues<Quota.FilingStatus>()) Assert.DoesNotMatch("[A-Za-z]", StatusNames.Zh(s));
+    }
+}

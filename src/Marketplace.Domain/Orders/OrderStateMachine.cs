@@ -75,7 +75,7 @@ public static class OrderStateMachine
     public static OrderTransition Apply(OrderStatus current, OrderAction action, string role, OrderFacts facts, string? reason = null)
     {
         var rule = Rules.FirstOrDefault(r => r.From == current && r.Action == action)
-                   ?? throw new DomainException($"订单当前状态（{current}）不能执行此操作", $"An order in state {current} cannot take the action {action}.");
+                   ?? throw new DomainException($"订单当前状态（{StatusNames.Zh(current)}）不能执行此操作", $"An order in state {current} cannot take the action {action}.");
         if (!rule.Roles.Contains(role))
             throw new ForbiddenException("您的角色不能对订单执行此操作", $"Your role may not {action} an order.");
         switch (action)

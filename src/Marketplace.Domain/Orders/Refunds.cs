@@ -50,7 +50,7 @@ public static class RefundRules
             (RefundStatus.Requested, RefundAction.Dispute) => (RefundStatus.Disputed, Roles.Vendor),
             (RefundStatus.Disputed, RefundAction.Arbitrate) => (approve ? RefundStatus.Approved : RefundStatus.Rejected, Roles.PlatformAdmin),
             (RefundStatus.Approved, RefundAction.MarkRefunded) => (RefundStatus.Refunded, OrderActors.System),
-            _ => throw new DomainException($"退款当前状态（{current}）不能执行此操作", $"A refund in state {current} cannot take the action {action}."),
+            _ => throw new DomainException($"退款当前状态（{StatusNames.Zh(current)}）不能执行此操作", $"A refund in state {current} cannot take the action {action}."),
         };
         if (role != who) throw new ForbiddenException("您的角色不能处理此退款", $"Your role may not {action} this refund.");
         if (action is RefundAction.Dispute or RefundAction.Arbitrate && string.IsNullOrWhiteSpace(reason))

@@ -99,7 +99,7 @@ public static class FilingWorkflow
             (FilingStatus.Draft or FilingStatus.Returned, FilingAction.Submit) => (FilingStatus.Submitted, Roles.Buyer),
             (FilingStatus.Submitted, FilingAction.Approve) => (FilingStatus.Approved, Roles.FinanceBureau),
             (FilingStatus.Submitted, FilingAction.Return) => (FilingStatus.Returned, Roles.FinanceBureau),
-            _ => throw new DomainException($"填报当前状态（{current}）不能执行此操作", $"A filing in state {current} cannot be {action}ed."),
+            _ => throw new DomainException($"填报当前状态（{StatusNames.Zh(current)}）不能执行此操作", $"A filing in state {current} cannot be {action}ed."),
         };
         if (role != who) throw new ForbiddenException("您的角色不能执行此操作", $"Your role may not {action} a filing.");
         if (action == FilingAction.Return && string.IsNullOrWhiteSpace(reason))

@@ -83,7 +83,7 @@ public sealed class RegionQuotaController(QuotaService quota, TimeProvider clock
     public async Task<IActionResult> SetPolicy(int year, string? minimumPercent, DateOnly deadline, bool unionPurchasesCount, string? alertPercent, string? curve, CancellationToken ct)
     {
         static BasisPoints Percent(string? text, string field) => PercentInput.TryParse(text, out var bp) ? bp
-            : throw new DomainException($"{field}须为百分数，最多两位小数", $"{field} must be a percentage with at most two decimals.");
+            : throw new DomainException($"{field.Split(" / ")[0]}须为百分数，最多两位小数", $"{field.Split(" / ")[^1]} must be a percentage with at most two decimals.");
         IReadOnlyList<BasisPoints>? points = string.IsNullOrWhiteSpace(curve) ? null
             : curve.Split([',', '，', ' '], StringSplitOptions.RemoveEmptyEntries).Select(c => Percent(c, "进度曲线 / curve")).ToList();
         var actor = User.ToActor();
