@@ -132,5 +132,9 @@ public class QuotaServiceTests(MarketplaceAppFactory app) : IClassFixture<Market
         Assert.Equal((host, 0L), (row.HostUnitId!.Value, row.ReservedFen));
         var (_, missing) = await WithService(s => s.SaveDraftAsync(Buyer(unit), 2034, new FilingInput(0, CanteenArrangement.SharedWithHost, null, new BasisPoints(0), null, null, 99_999), default));
         Assert.Contains("HostUnitId", missing.Keys);
+        // A host in another province is refused (a canteen is not shared across provinces).
+        var foreignHost = await app.Db(db => db.BudgetUnits.Where(u => u.RegionId / 10000 * 10000 != province).Select(u => u.Id).FirstAsync());
+        var (_, foreign) = await WithService(s => s.SaveDraftAsync(Buyer(unit), 2034, new FilingInput(0, CanteenArrangement.SharedWithHost, null, new BasisPoints(0), null, null, foreignHost), default));
+        Assert.Contains("本省", foreign["HostUnitId"]);
     }
 }

@@ -27,10 +27,14 @@ public sealed class QuotaController(QuotaService quota, TimeProvider clock) : Co
         BasisPoints ratio = default;
         if (form.Arrangement is CanteenArrangement.OwnCanteen or CanteenArrangement.Outsourced && !PercentInput.TryParse(form.RatioPercent, out ratio))
             errors["RatioPercent"] = "预留比例须为百分数，最多两位小数 / The ratio is a percentage with at most two decimals.";
+        int? host = null;
+        if (form.Arrangement == CanteenArrangement.SharedWithHost && !string.IsNullOrWhiteSpace(form.HostCreditCode)
+            && (host = await quota.UnitByCreditCodeAsync(form.HostCreditCode, ct)) is null)
+            errors["HostUnitId"] = "没有该统一社会信用代码的预算单位 / No budget unit has this credit code.";
         if (errors.Count == 0)
         {
             var (_, found) = await quota.SaveDraftAsync(User.ToActor(), y, new FilingInput(0, form.Arrangement, form.CanteenTotalYuan, ratio,
-                form.ExemptionReason, form.CateringOperator, form.HostUnitId), ct);
+                form.ExemptionReason, form.CateringOperator, host), ct);
             errors = found;
         }
         if (errors.Count == 0) return Redirect($"/quota?year={y}");

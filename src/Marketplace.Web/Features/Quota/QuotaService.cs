@@ -71,8 +71,15 @@ public sealed class QuotaService(MarketplaceDbContext db, RegionDirectory region
         var unitId = RequireUnit(actor);
         var (_, policy) = await UnitAndPolicyAsync(unitId, year, ct);
         var (valid, errors) = FilingRules.Validate(input with { UnitId = unitId }, policy);
-        if (valid?.HostUnitId is { } host && !await db.BudgetUnits.AnyAsync(u => u.Id == host, ct))
-            errors["HostUnitId"] = "共用食堂的主办单位不存在 / The host unit does not exist.";
+        if (valid?.HostUnitId is { } host)
+        {
+            // The host is a unit of the same province: a canteen is not shared across provinces.
+            var unitRegion = await db.BudgetUnits.Where(u => u.Id == unitId).Select(u => u.RegionId).FirstAsync(ct);
+            var hostRegion = await db.BudgetUnits.Where(u => u.Id == host && u.IsActive).Select(u => (int?)u.RegionId).FirstOrDefaultAsync(ct);
+            if (hostRegion is null) errors["HostUnitId"] = "共用食堂的主办单位不存在 / The host unit does not exist.";
+            else if (RegionCode.ProvinceOf(hostRegion.Value) != RegionCode.ProvinceOf(unitRegion))
+                errors["HostUnitId"] = "共用食堂的主办单位须为本省（自治区、直辖市）的预算单位 / The host unit must be in the same province.";
+        }
         if (valid is null || errors.Count > 0) return (null, errors);
 
         var latest = await db.QuotaFilings.Where(f => f.BudgetUnitId == unitId && f.Year == year).OrderByDescending(f => f.Version).FirstOrDefaultAsync(ct);
@@ -171,6 +178,7 @@ public sealed class QuotaService(MarketplaceDbContext db, RegionDirectory region
             CanteenTotalYuan = latest.CanteenTotalFen > 0 ? new Money(latest.CanteenTotalFen).ToYuanString() : null,
             RatioPercent = new BasisPoints(latest.RatioBp).ToString().TrimEnd('%'),
             ExemptionReason = latest.ExemptionReason, CateringOperator = latest.CateringOperator, HostUnitId = latest.HostUnitId,
+            HostCreditCode = latest.HostUnitId is { } h ? await db.BudgetUnits.Where(u => u.Id == h).Select(u => u.CreditCode).FirstOrDefaultAsync(ct) : null,
         };
         var plan = effective is { Plan.Count: 12 } ? MonthlyPlan.Create(new Money(effective.ReservedFen), effective.Plan.OrderBy(p => p.Month).Select(p => new Money(p.AmountFen)).ToList()) : null;
         var ledger = await db.QuotaLedgerEntries.AsNoTracking().Where(x => x.BudgetUnitId == unitId && x.Year == year).OrderBy(x => x.On).ThenBy(x => x.Id)
@@ -188,6 +196,13 @@ public sealed class QuotaService(MarketplaceDbContext db, RegionDirectory region
             .OrderByDescending(a => a.Month).ThenByDescending(a => a.Id).FirstOrDefaultAsync(ct);
         return new UnitQuotaViewModel(year, unit.Name, policy, latest is null ? null : Summary(latest), effective is null ? null : Summary(effective),
             form, plan, progress, ledger, through) { LatestAlert = alert };
+    }
+
+    /// <summary>The unit a credit code names, for the shared-canteen host field; null when none has it.</summary>
+    public async Task<int?> UnitByCreditCodeAsync(string? code, CancellationToken ct)
+    {
+        var normalised = code?.Trim().ToUpperInvariant() ?? "";
+        return normalised.Length == 18 ? await db.BudgetUnits.Where(u => u.CreditCode == normalised).Select(u => (int?)u.Id).FirstOrDefaultAsync(ct) : null;
     }
 
     public async Task<MonthlyPlan> SuggestPlanAsync(int unitId, int year, bool followCurve, CancellationToken ct)

@@ -11,6 +11,8 @@ public sealed class FilingForm
     public string? ExemptionReason { get; set; }
     public string? CateringOperator { get; set; }
     public int? HostUnitId { get; set; }
+    /// <summary>The host unit as a person names it: its unified social credit code (the form field).</summary>
+    public string? HostCreditCode { get; set; }
 }
 
 public sealed record FilingSummary(int Id, int Version, FilingStatus Status, bool IsEffective, CanteenArrangement Arrangement, Money CanteenTotal,
