@@ -78,3 +78,27 @@ public class FirstTimeUserTests(MarketplaceAppFactory app) : IClassFixture<Marke
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/orders/{order.Id}/invoice")).StatusCode);
     }
 }
+
+public class CheckoutFormTests(MarketplaceAppFactory app) : IClassFixture<MarketplaceAppFactory>
+{
+    [Fact]
+    public async Task Missing_delivery_details_keep_the_cart_form_with_a_message_beside_each_field()
+    {
+        var buyer = await app.SignedInAsync("buyer");
+        var productId = await app.Db(db => db.Products.Where(p => p.Status == Domain.ProductStatus.Listed && p.Stock >= 20 && p.MinOrderQuantity == 1).Select(p => p.Id).FirstAsync());
+        await buyer.PostFormAsync($"/products/{productId}", "/cart/add", new Dictionary<string, string> { ["productId"] = $"{productId}", ["quantity"] = "1" });
+        var before = await app.Db(db => db.Orders.CountAsync());
+        var response = await buyer.PostFormAsync("/cart", "/cart/checkout", new Dictionary<string, string>
+        {
+            ["DeliveryAddress"] = "", ["CanteenContact"] = "陈师傅", ["ContactPhone"] = "abc",
+        });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var page = Html.Parse(await response.Content.ReadAsStringAsync());
+        Assert.NotNull(page.QuerySelector("form[action='/cart/checkout']"));
+        Assert.Contains("收货地址", page.QuerySelector(".field-error[data-field=DeliveryAddress]")!.TextContent);
+        Assert.NotNull(page.QuerySelector(".field-error[data-field=ContactPhone]"));
+        Assert.Null(page.QuerySelector(".field-error[data-field=CanteenContact]"));
+        Assert.Equal("陈师傅", page.QuerySelector("#CanteenContact")!.GetAttribute("value"));
+        Assert.Equal(before, await app.Db(db => db.Orders.CountAsync()));
+    }
+}

@@ -43,6 +43,14 @@ public sealed class BuyingController(CheckoutService checkout, MarketplaceDbCont
     [HttpPost("/cart/checkout")]
     public async Task<IActionResult> Checkout(CheckoutInput input, CancellationToken ct)
     {
+        // Missing delivery details: the cart again, with what was typed and a message beside each field.
+        if (CheckoutService.Validate(input) is { Count: > 0 } errors)
+        {
+            foreach (var (field, (zh, en)) in errors) ModelState.AddModelError(field, DisplayText.IsEnglish ? en : zh);
+            ViewData["Checkout"] = input;
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            return View("Cart", await checkout.CartAsync(User.ToActor(), ct));
+        }
         var numbers = await checkout.CheckoutAsync(User.ToActor(), input, ct);
         // A flash set by the checkout itself (in the protected TempData cookie), not a query string anyone can link to.
         TempData["Placed"] = string.Join(',', numbers);

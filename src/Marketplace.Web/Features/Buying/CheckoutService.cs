@@ -72,16 +72,27 @@ public sealed class CheckoutService(MarketplaceDbContext db, TimeProvider clock)
     /// Turns the cart into one order per vendor. Everything is checked against the products as they are now; nothing
     /// is stored unless every line can be ordered. Returns the new order numbers.
     /// </summary>
-    public async Task<IReadOnlyList<string>> CheckoutAsync(Actor buyer, CheckoutInput input, CancellationToken ct)
+    /// <summary>The delivery fields' problems, by field (empty when all is well), for the form to show beside each field.</summary>
+    public static Dictionary<string, (string Zh, string En)> Validate(CheckoutInput input)
     {
-        var unitId = RequireBuyer(buyer);
+        var errors = new Dictionary<string, (string, string)>();
         var address = input.DeliveryAddress?.Trim() ?? "";
         var contact = input.CanteenContact?.Trim() ?? "";
         var phone = input.ContactPhone?.Trim() ?? "";
-        if (address.Length is < 5 or > 300) throw new DomainException("请填写收货地址（5到300字）", "Enter the delivery address (5 to 300 characters).");
-        if (contact.Length is < 2 or > 50) throw new DomainException("请填写食堂联系人", "Enter the canteen contact.");
+        if (address.Length is < 5 or > 300) errors["DeliveryAddress"] = ("请填写收货地址（5到300字）", "Enter the delivery address (5 to 300 characters).");
+        if (contact.Length is < 2 or > 50) errors["CanteenContact"] = ("请填写食堂联系人", "Enter the canteen contact.");
         if (phone.Length is < 7 or > 20 || !phone.All(c => char.IsAsciiDigit(c) || c is '-' or '+' or ' '))
-            throw new DomainException("请填写有效的联系电话", "Enter a valid phone number.");
+            errors["ContactPhone"] = ("请填写有效的联系电话", "Enter a valid phone number.");
+        return errors;
+    }
+
+    public async Task<IReadOnlyList<string>> CheckoutAsync(Actor buyer, CheckoutInput input, CancellationToken ct)
+    {
+        var unitId = RequireBuyer(buyer);
+        if (Validate(input) is { Count: > 0 } problems) throw new DomainException(problems.First().Value.Zh, problems.First().Value.En);
+        var address = input.DeliveryAddress!.Trim();
+        var contact = input.CanteenContact!.Trim();
+        var phone = input.ContactPhone!.Trim();
 
         return await db.InTransactionAsync(async () =>
         {
