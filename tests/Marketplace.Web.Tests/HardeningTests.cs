@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Marketplace.Web.Tests;
 
@@ -100,5 +101,32 @@ public class CheckoutFormTests(MarketplaceAppFactory app) : IClassFixture<Market
         Assert.Null(page.QuerySelector(".field-error[data-field=CanteenContact]"));
         Assert.Equal("陈师傅", page.QuerySelector("#CanteenContact")!.GetAttribute("value"));
         Assert.Equal(before, await app.Db(db => db.Orders.CountAsync()));
+    }
+}
+
+public class ReviewsTests(MarketplaceAppFactory app) : IClassFixture<MarketplaceAppFactory>
+{
+    [Fact]
+    public async Task Buyers_evaluations_show_on_the_product_and_the_vendor_shop_with_averages()
+    {
+        var driver = new OrderDriver(app);
+        var buyer = await app.SignedInAsync("buyer");
+        var order = await driver.PlaceAsync(buyer);
+        await driver.AdvanceAsync(order.Id, Domain.Orders.OrderStatus.Accepted);
+        using (var scope = app.Services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<Marketplace.Web.Features.Buying.OrderService>()
+                .EvaluateAsync(await driver.ActorAsync("buyer"), order.Id, new Domain.Orders.Evaluation(4, 3, 5, "米质很好，送货稍晚"), default);
+        var (productId, vendorId) = await app.Db(db => db.Orders.Where(o => o.Id == order.Id)
+            .Select(o => new ValueTuple<int, int>(o.Lines.First().ProductId, o.VendorId)).SingleAsync());
+
+        var anonymous = app.CreateBrowser();
+        var product = await anonymous.GetPageAsync($"/products/{productId}");
+        Assert.Contains("质量4.0", product.QuerySelector(".review-averages")!.TextContent);
+        Assert.Contains("米质很好", product.QuerySelector(".review-list")!.TextContent);
+        var shop = await anonymous.GetPageAsync($"/vendors/{vendorId}");
+        Assert.Contains("配送3.0", shop.QuerySelector(".review-averages")!.TextContent);
+        // The unit's full name is not shown beside a comment.
+        var unitName = await app.Db(db => db.Orders.Where(o => o.Id == order.Id).Select(o => o.BudgetUnit!.Name).SingleAsync());
+        Assert.DoesNotContain(unitName, product.QuerySelector(".review-list")!.TextContent);
     }
 }
