@@ -154,6 +154,23 @@ public class AdmissionHttpTests(MarketplaceAppFactory app) : IClassFixture<Marke
     }
 
     [Fact]
+    public async Task Field_messages_are_in_Chinese_with_the_fields_Chinese_names_never_property_names()
+    {
+        var county = await app.Db(db => db.Regions.Where(r => r.IsPovertyRelief).Select(r => r.Id).FirstAsync());
+        var form = Application("coop.short", county);
+        form["FarmerLinkage"] = "太短";
+        form["ContactPhone"] = "call me";
+        form["Email"] = "";
+        var response = await app.CreateBrowser().PostFormAsync("/vendor/apply", "/vendor/apply", form);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var errors = Html.Parse(await response.Content.ReadAsStringAsync()).QuerySelector(".errors")!.TextContent;
+        Assert.Contains("联农带农须为10到2000个字符", errors);
+        Assert.Contains("请填写电子邮箱", errors);
+        Assert.Contains("联系电话须为7到20位数字", errors);
+        Assert.DoesNotMatch("FarmerLinkage|ContactPhone|Email|The field|must be", errors);
+    }
+
+    [Fact]
     public async Task Suspending_a_vendor_takes_its_products_off_the_storefront_and_reinstating_needs_a_reason()
     {
         var vendor = await app.Db(db => db.Vendors.Where(v => v.Status == VendorStatus.Active).OrderByDescending(v => v.Id)

@@ -5,12 +5,12 @@ namespace Marketplace.Web.Features.Account;
 public sealed class LoginViewModel
 {
     [Required(ErrorMessage = "Enter your user name.")]
-    [StringLength(100)]
+    [StringLength(100, ErrorMessage = "{0} may have at most {1} characters.")]
     [Display(Name = "User name")]
     public string UserName { get; set; } = "";
 
     [Required(ErrorMessage = "Enter your password.")]
-    [StringLength(200)]
+    [StringLength(200, ErrorMessage = "{0} may have at most {1} characters.")]
     [DataType(DataType.Password)]
     [Display(Name = "Password")]
     public string Password { get; set; } = "";
@@ -26,18 +26,21 @@ public sealed record ProfileViewModel(string UserName, string DisplayName, IRead
 public sealed class ChangePasswordViewModel
 {
     [Required(ErrorMessage = "Enter your current password.")]
-    [StringLength(200)]
+    [StringLength(200, ErrorMessage = "{0} may have at most {1} characters.")]
     [DataType(DataType.Password)]
+    [Display(Name = "Current password")]
     public string CurrentPassword { get; set; } = "";
 
     [Required(ErrorMessage = "Enter a new password.")]
-    [StringLength(128)]
+    [StringLength(128, ErrorMessage = "{0} may have at most {1} characters.")]
     [DataType(DataType.Password)]
+    [Display(Name = "New password")]
     public string NewPassword { get; set; } = "";
 
     [Required(ErrorMessage = "Enter the new password again.")]
-    [StringLength(128)]
+    [StringLength(128, ErrorMessage = "{0} may have at most {1} characters.")]
     [DataType(DataType.Password)]
+    [Display(Name = "New password again")]
     public string ConfirmPassword { get; set; } = "";
 
     /// <summary>Shown after a one-time password: nothing else is possible until it is changed.</summary>
@@ -46,17 +49,19 @@ public sealed class ChangePasswordViewModel
 
 public sealed class InviteViewModel
 {
-    [Required] [StringLength(450)] public string User { get; set; } = "";
-    [Required] [StringLength(2000)] public string Token { get; set; } = "";
+    [Required(ErrorMessage = "The invitation link is incomplete.")] [StringLength(450, ErrorMessage = "The invitation link is incomplete.")] public string User { get; set; } = "";
+    [Required(ErrorMessage = "The invitation link is incomplete.")] [StringLength(2000, ErrorMessage = "The invitation link is incomplete.")] public string Token { get; set; } = "";
     public string UserName { get; set; } = "";
 
     [Required(ErrorMessage = "Enter a new password.")]
-    [StringLength(128)]
+    [StringLength(128, ErrorMessage = "{0} may have at most {1} characters.")]
     [DataType(DataType.Password)]
+    [Display(Name = "New password")]
     public string NewPassword { get; set; } = "";
 
     [Required(ErrorMessage = "Enter the new password again.")]
-    [StringLength(128)]
+    [StringLength(128, ErrorMessage = "{0} may have at most {1} characters.")]
     [DataType(DataType.Password)]
+    [Display(Name = "New password again")]
     public string ConfirmPassword { get; set; } = "";
 }
