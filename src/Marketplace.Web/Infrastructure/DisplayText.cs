@@ -11,6 +11,13 @@ public static class DisplayText
 
     public static string CategoryName(string zh, string en) => IsEnglish ? en : zh;
 
+    /// <summary>Stored bilingual text ("中文 / English"): the part in the visitor's language.</summary>
+    public static string OneLanguage(string text)
+    {
+        var cut = text.IndexOf(" / ", StringComparison.Ordinal);
+        return cut < 0 ? text : IsEnglish ? text[(cut + 3)..].Trim() : text[..cut].Trim();
+    }
+
     public static IEnumerable<string> Certifications(IStringLocalizer l, Certification c)
     {
         if (c.HasFlag(Certification.Green)) yield return l["Green food"];
