@@ -92,7 +92,7 @@ public sealed class DatabaseInitializer(MarketplaceDbContext db, Action<string>?
         var job = new Marketplace.Data.Quota.MonthEndJob(db, clock);
         for (var m = 1; m <= closedThrough; m++)
         {
-            var r = await job.RunMonthEndAsync(0, year, m, "seed", ct);
+            var r = await job.RunMonthEndAsync(0, year, m, "系统初始化 / seed", ct);
             log?.Invoke($"Month end {year}-{m:00}: {r.Units:N0} units, {r.AlertsRaised:N0} alerts in {r.Elapsed.TotalMilliseconds:N0} ms.");
         }
         db.ChangeTracker.Clear();

@@ -173,11 +173,14 @@ public sealed class UsersController(AdministrationService admin) : Controller
 [Route("vendor/staff")]
 public sealed class VendorStaffController(AdministrationService admin, Marketplace.Data.MarketplaceDbContext db) : Controller
 {
+    public const string VendorOwner = "所有者 / owner";
+    public const string VendorStaff = "员工 / staff";
+
     private async Task<IReadOnlyList<UserRow>> StaffAsync(CancellationToken ct)
     {
         var vendor = User.RequireVendorId();
         return await db.Users.AsNoTracking().Where(u => u.VendorId == vendor).OrderBy(u => u.UserName)
-            .Select(u => new UserRow(u.Id, u.UserName!, u.DisplayName, u.Email, Roles.Vendor, u.IsVendorOwner ? "owner" : "staff", u.IsDisabled, u.MustChangePassword, u.CreatedAt))
+            .Select(u => new UserRow(u.Id, u.UserName!, u.DisplayName, u.Email, Roles.Vendor, u.IsVendorOwner ? VendorOwner : VendorStaff, u.IsDisabled, u.MustChangePassword, u.CreatedAt))
             .ToListAsync(ct);
     }
 

@@ -130,13 +130,13 @@ public sealed class FinanceJobsWorker(IServiceScopeFactory scopes, IConfiguratio
             db.MonthEndRuns.Any(r => r.ScopeRegionId == 0 && r.Year == y && r.Month == m && r.Kind == kind && r.Completed);
         if ((today.Day > day || (today.Day == day && chinaNow.Hour >= hour)) && !Done(year, month, MonthEndRunKind.MonthEnd))
         {
-            var result = await services.GetRequiredService<MonthEndJob>().RunMonthEndAsync(0, year, month, "system", ct);
+            var result = await services.GetRequiredService<MonthEndJob>().RunMonthEndAsync(0, year, month, "系统 / system", ct);
             logger.LogInformation("Month end {Year}-{Month}: {Units} units, {Alerts} alerts in {Ms} ms", year, month, result.Units, result.AlertsRaised, result.Elapsed.TotalMilliseconds);
         }
         var warningDay = config.GetValue("Finance:EarlyWarningDay", 20);
         if (warningDay is >= 1 and <= 28 && today.Day >= warningDay && !Done(today.Year, today.Month, MonthEndRunKind.EarlyWarning))
         {
-            var result = await services.GetRequiredService<MonthEndJob>().RunEarlyWarningAsync(0, "system", ct);
+            var result = await services.GetRequiredService<MonthEndJob>().RunEarlyWarningAsync(0, "系统 / system", ct);
             logger.LogInformation("Early warning {Year}-{Month}: {Alerts} heads-ups", today.Year, today.Month, result.AlertsRaised);
         }
         if (EmailOptions.IsConfigured(config)

@@ -54,7 +54,7 @@ public sealed class FinanceService(MarketplaceDbContext db, FinanceQueries queri
         return new FinanceScope(scope, y, m);
     }
 
-    public string NameOf(int region) => region == 0 ? "全国 / All regions" : regions.PathOf(region);
+    public string NameOf(int region) => region == 0 ? DisplayText.OneLanguage("全国 / All regions") : regions.PathOf(region);
 
     public string ChildName(FinanceScope scope, int child) => child == scope.RegionId ? regions.NameOf(child) + "（本级）" : regions.NameOf(child);
 
@@ -84,7 +84,7 @@ public sealed class FinanceService(MarketplaceDbContext db, FinanceQueries queri
             path.Add((r.Id, r.Name));
             if (actor.RegionId == r.Id) break;
         }
-        if (actor.Is(Roles.PlatformAdmin)) path.Add((0, "全国 / All regions"));
+        if (actor.Is(Roles.PlatformAdmin)) path.Add((0, DisplayText.OneLanguage("全国 / All regions")));
         path.Reverse();
         return path;
     }
