@@ -130,3 +130,21 @@ public class ReviewsTests(MarketplaceAppFactory app) : IClassFixture<Marketplace
         Assert.DoesNotContain(unitName, product.QuerySelector(".review-list")!.TextContent);
     }
 }
+
+public class InvoiceUploadTests(MarketplaceAppFactory app) : IClassFixture<MarketplaceAppFactory>
+{
+    [Fact]
+    public async Task A_refused_invoice_upload_leaves_no_file_behind()
+    {
+        var folder = Path.Combine(app.DataFolder, "invoices");
+        int Files() => Directory.Exists(folder) ? Directory.GetFiles(folder).Length : 0;
+        var driver = new OrderDriver(app);
+        var buyer = await app.SignedInAsync("buyer");
+        var order = await driver.PlaceAsync(buyer);
+        var before = Files();
+        // The buyer may see the order but not upload its invoice; the vendor cannot before shipping either.
+        var pdf = "%PDF-1.4\n1 0 obj\n%%EOF\n"u8.ToArray();
+        Assert.NotEqual(HttpStatusCode.Redirect, (await buyer.PostFilesAsync($"/orders/{order.Id}", $"/orders/{order.Id}/invoice", "invoice", ("i.pdf", pdf))).StatusCode);
+        Assert.Equal(before, Files());
+    }
+}

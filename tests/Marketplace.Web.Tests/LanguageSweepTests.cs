@@ -50,5 +50,17 @@ public partial class LanguageSweepTests(FinanceAppFactory app) : IClassFixture<F
             }
         }
         Assert.True(found.Count == 0, "English on Chinese pages:\n" + string.Join("\n", found));
+
+        // The same pages in English render too, with the English interface.
+        foreach (var (user, urls) in pages)
+        {
+            var client = user == "" ? app.CreateBrowser() : await app.SignedInAsync(user);
+            await client.GetAsync("/culture/en?returnUrl=/");
+            foreach (var url in urls)
+            {
+                var page = await client.GetPageAsync(url);
+                Assert.Equal("en", page.DocumentElement.GetAttribute("lang"));
+            }
+        }
     }
 }

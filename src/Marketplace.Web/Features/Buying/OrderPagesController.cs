@@ -100,7 +100,15 @@ public sealed class OrderPagesController(MarketplaceDbContext db, OrderService o
         using var buffer = new MemoryStream();
         await invoice.CopyToAsync(buffer, ct);
         var key = await invoices.SaveAsync(buffer.ToArray(), ct);
-        await orders.AttachInvoiceAsync(User.ToActor(), id, key, ct);
+        try
+        {
+            await orders.AttachInvoiceAsync(User.ToActor(), id, key, ct);
+        }
+        catch
+        {
+            invoices.Delete(key); // refused (wrong side, wrong state): the file goes with the request
+            throw;
+        }
         return Redirect($"/orders/{id}");
     }
 
