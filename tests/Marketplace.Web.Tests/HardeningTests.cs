@@ -148,3 +148,21 @@ public class InvoiceUploadTests(MarketplaceAppFactory app) : IClassFixture<Marke
         Assert.Equal(before, Files());
     }
 }
+
+public class SecurityHeaderTests(MarketplaceAppFactory app) : IClassFixture<MarketplaceAppFactory>
+{
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/account/login")]
+    [InlineData("/no-such-page")]
+    public async Task Every_response_carries_the_security_headers(string path)
+    {
+        var response = await app.CreateBrowser().GetAsync(path);
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("strict-origin-when-cross-origin", response.Headers.GetValues("Referrer-Policy").Single());
+        var csp = response.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("script-src 'self'", csp);
+        Assert.Contains("frame-ancestors 'none'", csp);
+        Assert.DoesNotContain("unsafe-eval", csp);
+    }
+}
