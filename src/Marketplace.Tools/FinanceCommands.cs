@@ -46,7 +46,7 @@ public static class FinanceCommands
         {
             var (lo, hi) = region == 0 ? (0, int.MaxValue) : RegionCode.SubtreeRange(region);
             var alerts = from a in db.QuotaAlerts.AsNoTracking()
-                         where a.Year == year && a.Month == month && a.RegionId >= lo && a.RegionId <= hi && a.Kind != AlertKind.EarlyWarning
+                         where a.Year == year && a.Month == month && a.RegionId >= lo && a.RegionId <= hi
                          join u in db.BudgetUnits on a.BudgetUnitId equals u.Id
                          orderby a.Kind, a.BudgetUnitId
                          select new AlertRow(u.CreditCode, u.Name, a.Kind, a.CompletionBp, a.ExpectedBp, a.ShortfallFen, a.NeededPerMonthFen, a.MonthsBehind, a.Escalated);

@@ -188,6 +188,25 @@ public class MonthEndJobTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_month_end_command_closes_a_month_and_writes_its_alerts_as_csv()
+    {
+        var csv = Path.Combine(_temp.Folder, "alerts.csv");
+        var db = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(_temp.Options.ConnectionString).DataSource;
+        var exit = await Marketplace.Tools.Program.Main(["month-end", "--db", db, "--year", "2026", "--month", "6", "--region", "520000", "--out", csv]);
+        Assert.Equal(0, exit);
+        var bytes = await File.ReadAllBytesAsync(csv);
+        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
+        var lines = System.Text.Encoding.UTF8.GetString(bytes[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("统一社会信用代码,单位名称,预警类型,完成率(%),时间进度(%),差额(元)", lines[0]);
+        Assert.Equal(1 + _units.Count - 6, lines.Length - 1);
+        var lagging = Assert.Single(lines, l => l.StartsWith(_units[1].CreditCode, StringComparison.Ordinal));
+        Assert.Equal(["进度落后", "25.00", "50.00", "30000.00"], lagging.Split(',')[2..6]);
+        Assert.Equal(_units.Count - 6, lines.Count(l => l.Contains(",未填报,")));
+        // A month that has not ended is refused with a reason and a non-zero exit.
+        Assert.NotEqual(0, await Marketplace.Tools.Program.Main(["month-end", "--db", db, "--year", "2099", "--month", "1"]));
+    }
+
+    [Fact]
     public async Task An_open_month_cannot_be_closed_and_the_early_warning_projects_the_run_rate()
     {
         _clock.Now = new DateTimeOffset(2026, 6, 20, 9, 0, 0, TimeSpan.FromHours(8));
