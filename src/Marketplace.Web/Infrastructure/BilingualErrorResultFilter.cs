@@ -21,6 +21,9 @@ public sealed class BilingualErrorResultFilter(IModelMetadataProvider metadata) 
         await next();
     }
 
+    public static readonly ErrorViewModel Unreadable = new(400, "请求格式无效", "Bad request",
+        "提交的表单无法读取，请重新提交。", "The submitted form could not be read; please submit it again.");
+
     public static readonly ErrorViewModel TooLarge = new(400, "提交内容过长", "Too large",
         "表单中有内容超过长度上限，请缩短后重新提交。", "A field of the form is longer than allowed; shorten it and submit again.");
 

@@ -22,8 +22,7 @@ public sealed class DomainExceptionFilter(IModelMetadataProvider metadata) : IEx
         if (context.Exception is InvalidDataException or Microsoft.AspNetCore.Http.BadHttpRequestException)
         {
             // A body the form reader cannot parse (a multipart request without its boundary, a truncated upload).
-            context.Result = BilingualErrorResultFilter.ErrorView(context, metadata, new ErrorViewModel(400, "请求格式无效", "Bad request",
-                "提交的表单无法读取，请重新提交。", "The submitted form could not be read; please submit it again."));
+            context.Result = BilingualErrorResultFilter.ErrorView(context, metadata, BilingualErrorResultFilter.Unreadable);
             context.ExceptionHandled = true;
             return;
         }

@@ -24,7 +24,7 @@ public sealed class FormBodyFilter(IModelMetadataProvider metadata) : IAsyncReso
                 var tooLarge = e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase);
                 context.Result = BilingualErrorResultFilter.ErrorView(context, metadata, tooLarge
                     ? BilingualErrorResultFilter.TooLarge
-                    : new ErrorViewModel(400, "请求格式无效", "Bad request", "提交的表单无法读取，请重新提交。", "The submitted form could not be read; please submit it again."));
+                    : BilingualErrorResultFilter.Unreadable);
                 return;
             }
         }

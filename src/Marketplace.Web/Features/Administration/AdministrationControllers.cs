@@ -138,7 +138,7 @@ public sealed class UsersController(AdministrationService admin) : Controller
     [HttpPost("")]
     public async Task<IActionResult> Create(NewAccountInput input, CancellationToken ct)
     {
-        var (issued, errors) = await admin.CreateUserAsync(User.ToActor(), input.ToAccount(), InvitationLink, ct);
+        var (issued, errors) = await admin.CreateUserAsync(User.ToActor(), input.ToAccount(), (user, token) => AdministrationService.InvitationLink(Request, user, token), ct);
         if (errors.Count > 0) Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
         return View("Users", new UsersViewModel(await admin.UsersAsync(User.ToActor(), null, null, ct), null, input.ToAccount(), errors, issued, false));
     }
@@ -164,8 +164,6 @@ public sealed class UsersController(AdministrationService admin) : Controller
         return Redirect("/admin/users");
     }
 
-    private string InvitationLink(string user, string token) =>
-        $"{Request.Scheme}://{Request.Host}/account/invite?user={Uri.EscapeDataString(user)}&token={Uri.EscapeDataString(token)}";
 }
 
 /// <summary>A vendor owner's staff accounts.</summary>
@@ -192,7 +190,7 @@ public sealed class VendorStaffController(AdministrationService admin, Marketpla
     public async Task<IActionResult> Create(NewAccountInput input, CancellationToken ct)
     {
         var (issued, errors) = await admin.CreateUserAsync(User.ToActor(), input.ToAccount(Roles.Vendor),
-            (user, token) => $"{Request.Scheme}://{Request.Host}/account/invite?user={Uri.EscapeDataString(user)}&token={Uri.EscapeDataString(token)}", ct);
+            (user, token) => AdministrationService.InvitationLink(Request, user, token), ct);
         if (errors.Count > 0) Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
         return View("~/Features/Administration/Views/Users.cshtml", new UsersViewModel(await StaffAsync(ct), null, input.ToAccount(Roles.Vendor), errors, issued, true));
     }

@@ -381,6 +381,10 @@ public sealed class AdministrationService(
         await db.SaveChangesAsync(ct);
     }
 
+    /// <summary>The link an invited person opens to choose a password.</summary>
+    public static string InvitationLink(HttpRequest request, string user, string token) =>
+        $"{request.Scheme}://{request.Host}/account/invite?user={Uri.EscapeDataString(user)}&token={Uri.EscapeDataString(token)}";
+
     /// <summary>16 characters from an alphabet without look-alikes, with every character class the policy asks for.</summary>
     public static string OneTimePassword()
     {
