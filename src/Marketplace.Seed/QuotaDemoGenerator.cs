@@ -40,15 +40,19 @@ public sealed class QuotaDemoGenerator(IReadOnlyList<BudgetUnit> units, QuotaDem
         var minimum = policies.ToDictionary(p => p.RegionId, p => p.MinimumRatioBp);
 
         var filings = new List<QuotaFiling>(units.Count);
+        // The demo's `buyer` account belongs to the first subordinate unit: it runs its own canteen and lags, so the
+        // walkthrough has an alert to show.
+        var demoUnit = units.FirstOrDefault(u => u.ParentId != null)?.Id;
         var id = 0;
         BudgetUnit? previous = null;
         foreach (var u in units)
         {
             var roll = f.Random.Double();
             // 5% never filed, 2% draft, 3% submitted, 2% returned; of the rest 8% no canteen, 5% shared, 12% outsourced.
-            var status = roll switch { < 0.05 => (FilingStatus?)null, < 0.07 => FilingStatus.Draft, < 0.10 => FilingStatus.Submitted, < 0.12 => FilingStatus.Returned, _ => FilingStatus.Approved };
+            var status = u.Id == demoUnit ? FilingStatus.Approved
+                : roll switch { < 0.05 => (FilingStatus?)null, < 0.07 => FilingStatus.Draft, < 0.10 => FilingStatus.Submitted, < 0.12 => FilingStatus.Returned, _ => FilingStatus.Approved };
             if (status is null) { previous = u; continue; }
-            var kind = f.Random.Double() switch
+            var kind = u.Id == demoUnit ? CanteenArrangement.OwnCanteen : f.Random.Double() switch
             {
                 < 0.08 => CanteenArrangement.NoCanteen,
                 < 0.13 when previous is not null && previous.RegionId == u.RegionId => CanteenArrangement.SharedWithHost,
@@ -93,12 +97,14 @@ public sealed class QuotaDemoGenerator(IReadOnlyList<BudgetUnit> units, QuotaDem
         var perUnitMonth = options.LedgerEntries is { } target ? Math.Max(1.0, (double)target / (buying.Count * months)) : 2.0;
         long id = 0;
         var created = new DateTime(year, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        var demoUnit = units.FirstOrDefault(u => u.ParentId != null)?.Id;
         foreach (var filing in buying.Concat(guests))
         {
             var guest = filing.Arrangement == CanteenArrangement.SharedWithHost;
             var monthly = guest ? f.Random.Long(2_000, 20_000) * 100 : filing.ReservedFen / 12;
             // Pace: most near the curve; a quarter well behind, a tenth ahead, a few not buying at all.
             var pace = f.Random.Double() switch { < 0.04 => 0.0, < 0.28 => f.Random.Double(0.2, 0.75), < 0.38 => f.Random.Double(1.1, 1.6), _ => f.Random.Double(0.85, 1.1) };
+            if (filing.BudgetUnitId == demoUnit) pace = 0.45;
             if (pace == 0) continue;
             for (var m = 1; m <= months; m++)
             {
