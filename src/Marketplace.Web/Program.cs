@@ -31,6 +31,8 @@ builder.WebHost.ConfigureKestrel(o =>
 {
     o.Limits.MaxRequestLineSize = 128 * 1024;
     o.Limits.MaxRequestHeadersTotalSize = 160 * 1024;
+    // No "Server: Kestrel" on any response: the stack is nobody's business.
+    o.AddServerHeader = false;
 });
 
 if (string.Equals(config["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase))
@@ -149,6 +151,17 @@ builder.Services.AddHealthChecks().AddDbContextCheck<MarketplaceDbContext>("data
 });
 
 builder.Services.AddMemoryCache();
+builder.Services.AddMarketplaceRateLimits(RateLimitOptions.Read(config));
+// Behind a reverse proxy, the client's address (for rate limits, throttling and the audit log) is the forwarded one, but
+// only from the proxies named here (ReverseProxy:KnownProxies, comma-separated addresses); nobody else can claim one.
+var knownProxies = (config["ReverseProxy:KnownProxies"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+builder.Services.Configure<ForwardedHeadersOptions>(o =>
+{
+    o.ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto;
+    o.KnownProxies.Clear();
+    o.KnownIPNetworks.Clear();
+    foreach (var proxy in knownProxies) o.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+});
 builder.Services.AddSingleton<RegionDirectory>();
 builder.Services.AddScoped<DemoAccounts>();
 builder.Services.AddSingleton<Marketplace.Web.Features.Account.SignInThrottle>();
@@ -205,6 +218,10 @@ builder.Services.AddHostedService<Marketplace.Web.Infrastructure.Search.SearchIn
 
 var app = builder.Build();
 
+if (knownProxies.Length > 0) app.UseForwardedHeaders();
+
+// First, so that an error page re-executed below keeps the visitor's language (a ?culture=en request included).
+app.UseRequestLocalization();
 if (app.Environment.IsDevelopment())
     app.UseDeveloperExceptionPage();
 else
@@ -218,6 +235,8 @@ app.Use(async (context, next) =>
     var headers = context.Response.Headers;
     headers.XContentTypeOptions = "nosniff";
     headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=(self), usb=(), interest-cohort=()";
+    headers["Cross-Origin-Opener-Policy"] = "same-origin";
     headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
                                     "object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
     await next();
@@ -238,10 +257,10 @@ app.UseStaticFiles(new StaticFileOptions
 {
     OnPrepareResponse = ctx => ctx.Context.Response.Headers.CacheControl = "public, max-age=3600",
 });
-app.UseRequestLocalization();
 app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 
 app.MapHealthChecks("/health", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
 {

@@ -31,11 +31,19 @@ public class MarketplaceAppFactory : WebApplicationFactory<Program>
         ["Logging:LogLevel:Default"] = "Warning",
         // Tests drive the order jobs themselves, deterministically.
         ["Orders:BackgroundJobs"] = "false",
+        // Every test client shares one address and signs in many times; RateLimitTests keep the production budgets.
+        ["RateLimits:SignInsPerMinute"] = "100000",
+        ["RateLimits:SignInsPerUserNamePer15Minutes"] = "100000",
+        ["RateLimits:RegistrationsPerHour"] = "100000",
+        ["RateLimits:SearchesPerMinute"] = "100000",
+        ["RateLimits:UploadsPerMinute"] = "100000",
     };
+
+    protected virtual string EnvironmentName => "Testing";
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(EnvironmentName);
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         builder.ConfigureServices(s => s.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, TestClientAddress>());
     }

@@ -20,6 +20,7 @@ public sealed class AccountController(
 
     [HttpPost("login")]
     [AllowAnonymous]
+    [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(RateLimitOptions.SignIn)]
     public async Task<IActionResult> Login(LoginViewModel model)
     {
         if (!ModelState.IsValid)
@@ -39,6 +40,15 @@ public sealed class AccountController(
         }
 
         var userName = model.UserName.Trim();
+        if (!throttle.TryAttempt(userName, out var retryAfter))
+        {
+            logger.LogWarning("Sign-in throttled for user name {UserName} (from {Address})", userName, address);
+            var minutes = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalMinutes));
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return View("Error", new Errors.ErrorViewModel(429, "尝试次数过多", "Too many attempts",
+                $"此账号登录尝试次数过多，请{minutes}分钟后再试。", $"Too many sign-in attempts for this account; try again in {minutes} minutes."));
+        }
         var user = await users.FindByNameAsync(userName);
         if (user is null)
         {
@@ -96,6 +106,7 @@ public sealed class AccountController(
 
     /// <summary>Changes the password (the current one is needed, also a one-time one); other sessions end.</summary>
     [HttpPost("password")]
+    [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Marketplace.Web.Infrastructure.RateLimitOptions.SignIn)]
     [Authorize]
     public async Task<IActionResult> ChangePassword(ChangePasswordViewModel model)
     {
@@ -141,6 +152,7 @@ public sealed class AccountController(
     }
 
     [HttpPost("invite")]
+    [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Marketplace.Web.Infrastructure.RateLimitOptions.SignIn)]
     [AllowAnonymous]
     public async Task<IActionResult> Invite(InviteViewModel model)
     {

@@ -63,6 +63,7 @@ public sealed class UnitsController(AdministrationService admin) : Controller
 
     /// <summary>Checks the file (a dry run unless <paramref name="commit"/>): every row's errors, or the counts it would write.</summary>
     [HttpPost("import")]
+    [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Marketplace.Web.Infrastructure.RateLimitOptions.Upload)]
     [RequestSizeLimit(MaxImportBytes + 64 * 1024)]
     [RequestFormLimits(MultipartBodyLengthLimit = MaxImportBytes + 64 * 1024)]
     public async Task<IActionResult> Import(IFormFile? file, bool commit, CancellationToken ct)

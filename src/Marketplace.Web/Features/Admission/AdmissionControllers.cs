@@ -13,6 +13,7 @@ public sealed class VendorApplicationController(AdmissionService admission) : Co
     public IActionResult Apply() => View("Apply", new ApplicationFormViewModel(new VendorApplicationForm(), admission.PovertyReliefCounties()));
 
     [HttpPost("/vendor/apply")]
+    [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Marketplace.Web.Infrastructure.RateLimitOptions.Registration)]
     public async Task<IActionResult> Apply(VendorApplicationForm form, CancellationToken ct)
     {
         if (ModelState.IsValid)

@@ -91,6 +91,7 @@ public sealed class OrderPagesController(MarketplaceDbContext db, OrderService o
     }
 
     [HttpPost("/orders/{id:long}/invoice")]
+    [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Marketplace.Web.Infrastructure.RateLimitOptions.Upload)]
     [RequestSizeLimit(11 * 1024 * 1024)]
     public async Task<IActionResult> UploadInvoice(long id, IFormFile? invoice, CancellationToken ct)
     {

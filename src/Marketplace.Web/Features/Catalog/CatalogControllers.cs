@@ -55,6 +55,7 @@ public sealed class VendorPortalController(CatalogService catalog) : Controller
 
     /// <summary>Up to 8 photos of at most 10 MB each; the request limit leaves room for the form around them.</summary>
     [HttpPost("products/{id:int}/photos")]
+    [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Marketplace.Web.Infrastructure.RateLimitOptions.Upload)]
     [RequestSizeLimit(90 * 1024 * 1024)]
     [RequestFormLimits(MultipartBodyLengthLimit = 90 * 1024 * 1024)]
     public async Task<IActionResult> Upload(int id, List<IFormFile>? photos, CancellationToken ct)

@@ -49,6 +49,7 @@ public sealed class PaymentsController(PaymentService payments, StripeWebhookSer
     }
 
     [HttpPost("/vendor/payments/import")]
+    [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Marketplace.Web.Infrastructure.RateLimitOptions.Upload)]
     [Authorize(Roles = Roles.Vendor)]
     [RequestSizeLimit(MaxStatementBytes + 64 * 1024)]
     public async Task<IActionResult> Import(IFormFile? statement, CancellationToken ct)

@@ -20,6 +20,7 @@ public sealed class SearchController(
     public const int MaxQueryLength = 100;
 
     [HttpGet("/search")]
+    [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Marketplace.Web.Infrastructure.RateLimitOptions.Search)]
     public async Task<IActionResult> Index(string? q, int[]? category, int[]? province, int[]? county, string[]? cert, string? price,
         string? sort, int? page, string? after, CancellationToken ct)
     {
