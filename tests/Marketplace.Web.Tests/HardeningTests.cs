@@ -166,3 +166,64 @@ public class SecurityHeaderTests(MarketplaceAppFactory app) : IClassFixture<Mark
         Assert.DoesNotContain("unsafe-eval", csp);
     }
 }
+
+/// <summary>Oversized and malformed requests get a clear 400/413/422 and change nothing (issue 14).</summary>
+public class MalformedRequestTests(MarketplaceAppFactory app) : IClassFixture<MarketplaceAppFactory>
+{
+    private Task<int> CartLinesAsync(string userId) => app.Db(db => db.CartItems.CountAsync(c => c.UserId == userId));
+
+    [Fact]
+    public async Task A_cart_holds_at_most_its_limit_of_products_and_a_ten_thousand_field_form_is_refused()
+    {
+        var buyer = await app.SignedInAsync("buyer");
+        var userId = await app.Db(db => db.Users.Where(u => u.UserName == "buyer").Select(u => u.Id).SingleAsync());
+        var products = await app.Db(db => db.Products.Where(p => p.Status == Domain.ProductStatus.Listed && p.Vendor!.Status == Domain.VendorStatus.Active)
+            .OrderBy(p => p.Id).Select(p => p.Id).Take(Marketplace.Web.Features.Buying.CheckoutService.MaxCartLines + 1).ToListAsync());
+        Assert.Equal(Marketplace.Web.Features.Buying.CheckoutService.MaxCartLines + 1, products.Count);
+        await app.Db(async db =>
+        {
+            db.CartItems.RemoveRange(db.CartItems.Where(c => c.UserId == userId));
+            foreach (var id in products.SkipLast(1))
+                db.CartItems.Add(new Data.Entities.CartItem { UserId = userId, ProductId = id, Quantity = 1, AddedAt = DateTime.UtcNow });
+            return await db.SaveChangesAsync();
+        });
+        var last = products[^1];
+        await app.Db(async db => { var p = await db.Products.SingleAsync(x => x.Id == last); p.Stock = 100; p.MinOrderQuantity = 1; return await db.SaveChangesAsync(); });
+        var refused = await buyer.PostFormAsync("/cart", "/cart/add", new Dictionary<string, string> { ["productId"] = $"{last}", ["quantity"] = "1" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Contains("采购车最多容纳", await refused.Content.ReadAsStringAsync());
+        Assert.Equal(Marketplace.Web.Features.Buying.CheckoutService.MaxCartLines, await CartLinesAsync(userId));
+
+        // Ten thousand form fields (a scripted "cart"): 400 before anything is read into an action.
+        var token = await buyer.TokenFromAsync("/cart");
+        var fields = Enumerable.Range(0, 10_000).Select(i => new KeyValuePair<string, string>($"items[{i}].quantity", "1")).Prepend(new("__RequestVerificationToken", token));
+        var orders = await app.Db(db => db.Orders.CountAsync());
+        var huge = await buyer.PostAsync("/cart/checkout", new FormUrlEncodedContent(fields));
+        Assert.Equal(HttpStatusCode.BadRequest, huge.StatusCode);
+        Assert.Equal(orders, await app.Db(db => db.Orders.CountAsync()));
+        Assert.Equal(Marketplace.Web.Features.Buying.CheckoutService.MaxCartLines, await CartLinesAsync(userId));
+    }
+
+    [Theory]
+    [InlineData("-3", HttpStatusCode.UnprocessableEntity)]
+    [InlineData("0", HttpStatusCode.UnprocessableEntity)]
+    [InlineData("100001", HttpStatusCode.UnprocessableEntity)]
+    [InlineData("2147483648", HttpStatusCode.UnprocessableEntity)]
+    [InlineData("99999999999999999999999", HttpStatusCode.UnprocessableEntity)]
+    [InlineData("1e3", HttpStatusCode.UnprocessableEntity)]
+    [InlineData("1.5", HttpStatusCode.UnprocessableEntity)]
+    [InlineData("abc", HttpStatusCode.UnprocessableEntity)]
+    public async Task Negative_zero_huge_and_non_numeric_quantities_are_refused_with_a_reason_and_change_nothing(string quantity, HttpStatusCode expected)
+    {
+        var buyer = await app.SignedInAsync("buyer");
+        var userId = await app.Db(db => db.Users.Where(u => u.UserName == "buyer").Select(u => u.Id).SingleAsync());
+        var productId = await app.Db(db => db.Products.Where(p => p.Status == Domain.ProductStatus.Listed && p.Vendor!.Status == Domain.VendorStatus.Active && p.Stock > 10)
+            .OrderByDescending(p => p.Id).Select(p => p.Id).FirstAsync());
+        var before = await app.Db(db => db.CartItems.Where(c => c.UserId == userId).Select(c => c.ProductId + ":" + c.Quantity).ToListAsync());
+        var response = await buyer.PostFormAsync($"/products/{productId}", "/cart/add", new Dictionary<string, string> { ["productId"] = $"{productId}", ["quantity"] = quantity });
+        Assert.Equal(expected, response.StatusCode);
+        var body = Html.Parse(await response.Content.ReadAsStringAsync());
+        Assert.False(string.IsNullOrWhiteSpace(body.QuerySelector(".reason")?.TextContent), "the page states the reason");
+        Assert.Equal(before, await app.Db(db => db.CartItems.Where(c => c.UserId == userId).Select(c => c.ProductId + ":" + c.Quantity).ToListAsync()));
+    }
+}

@@ -23,6 +23,8 @@ public sealed record CartLineView(long Id, int ProductId, string Name, string Sp
 public sealed class CheckoutService(MarketplaceDbContext db, TimeProvider clock)
 {
     public const int MaxQuantity = 100_000;
+    /// <summary>Distinct products in one cart: a canteen's weekly order is a few dozen; ten thousand is a script.</summary>
+    public const int MaxCartLines = 200;
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
     public async Task AddAsync(Actor buyer, int productId, int quantity, CancellationToken ct)
@@ -34,6 +36,9 @@ public sealed class CheckoutService(MarketplaceDbContext db, TimeProvider clock)
         var item = await db.CartItems.FirstOrDefaultAsync(c => c.UserId == buyer.UserId && c.ProductId == productId, ct);
         var total = (item?.Quantity ?? 0) + quantity;
         CheckQuantity(quantity, total, product.MinOrderQuantity, product.Stock);
+        if (item is null && await db.CartItems.CountAsync(c => c.UserId == buyer.UserId, ct) >= MaxCartLines)
+            throw new DomainException($"采购车最多容纳{MaxCartLines}种商品，请先结算或移除部分商品",
+                $"A cart holds at most {MaxCartLines} different products; check out or remove some first.");
         if (item is null) db.CartItems.Add(new CartItem { UserId = buyer.UserId, ProductId = productId, Quantity = total, AddedAt = Now });
         else item.Quantity = total;
         await db.SaveChangesAsync(ct);
