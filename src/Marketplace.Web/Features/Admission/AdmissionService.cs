@@ -126,7 +126,7 @@ public sealed class AdmissionService(MarketplaceDbContext db, UserManager<AppUse
     {
         // Out-of-scope vendors do not exist for this actor, except that the workflow explains a refused region.
         var vendor = await db.Vendors.AsNoTracking().Where(v => v.Id == id).Select(v => new { v.Status, v.CountyId }).FirstOrDefaultAsync(ct)
-                     ?? throw new DomainException("供应商不存在", "No such vendor.");
+                     ?? throw new Buying.NotFoundException();
         var now = clock.GetUtcNow().UtcDateTime;
         var step = AdmissionWorkflow.Apply(vendor.Status, action, actor, vendor.CountyId, reason, now);
 

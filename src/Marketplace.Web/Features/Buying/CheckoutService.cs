@@ -48,7 +48,7 @@ public sealed class CheckoutService(MarketplaceDbContext db, TimeProvider clock)
     {
         RequireBuyer(buyer);
         var item = await db.CartItems.Include(c => c.Product).FirstOrDefaultAsync(c => c.Id == itemId && c.UserId == buyer.UserId, ct)
-                   ?? throw new DomainException("采购车中没有这件商品", "That item is not in your cart.");
+                   ?? throw new NotFoundException();
         if (quantity == 0) db.CartItems.Remove(item);
         else
         {

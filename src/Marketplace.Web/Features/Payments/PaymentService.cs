@@ -28,9 +28,10 @@ public sealed class PaymentService(MarketplaceDbContext db, OrderService orders,
     public async Task<string> StartCardPaymentAsync(Actor buyer, long orderId, string returnBaseUrl, CancellationToken ct)
     {
         if (!buyer.Is(Roles.Buyer)) throw new ForbiddenException("只有采购单位可以付款", "Only the buying unit pays.");
+        // Someone else's order is not found, whatever else is wrong.
+        var order = await db.Orders.Where(o => o.Id == orderId).VisibleTo(buyer).FirstOrDefaultAsync(ct) ?? throw new NotFoundException();
         var provider = providers.For(PaymentMethod.Card);
         if (!provider.Enabled) throw new DomainException("未启用银行卡支付，请使用银行转账", "Card payment is not enabled; pay by bank transfer.");
-        var order = await db.Orders.Where(o => o.Id == orderId).VisibleTo(buyer).FirstOrDefaultAsync(ct) ?? throw new NotFoundException();
         if (order.Status != OrderStatus.PendingPayment) throw new DomainException("订单不是待付款状态", "The order is not awaiting payment.");
         // The checkout page must close before the order's payment window does, so money never arrives for a
         // cancelled order; Stripe allows 30 minutes to 24 hours.

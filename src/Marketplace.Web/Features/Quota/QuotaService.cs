@@ -107,7 +107,7 @@ public sealed class QuotaService(MarketplaceDbContext db, RegionDirectory region
     {
         var unitId = RequireUnit(actor);
         var filing = await db.QuotaFilings.FirstOrDefaultAsync(f => f.Id == filingId && f.BudgetUnitId == unitId, ct)
-                     ?? throw new DomainException("填报不存在", "No such filing.");
+                     ?? throw new Buying.NotFoundException();
         var (_, policy) = await UnitAndPolicyAsync(unitId, filing.Year, ct);
         var from = filing.Status;
         filing.Status = FilingWorkflow.Apply(from, FilingAction.Submit, actor.Role, null);
@@ -121,7 +121,7 @@ public sealed class QuotaService(MarketplaceDbContext db, RegionDirectory region
     /// <summary>The finance bureau of the unit's region (or above) approves — which also grants a requested exemption — or returns it.</summary>
     public async Task ReviewAsync(Actor actor, int filingId, FilingAction action, string? reason, CancellationToken ct)
     {
-        var filing = await db.QuotaFilings.FirstOrDefaultAsync(f => f.Id == filingId, ct) ?? throw new DomainException("填报不存在", "No such filing.");
+        var filing = await db.QuotaFilings.FirstOrDefaultAsync(f => f.Id == filingId, ct) ?? throw new Buying.NotFoundException();
         var unitRegion = await db.BudgetUnits.Where(u => u.Id == filing.BudgetUnitId).Select(u => u.RegionId).FirstAsync(ct);
         if (!actor.Is(Roles.FinanceBureau) || actor.RegionId is not { } own || !RegionCode.Contains(own, unitRegion))
             throw new ForbiddenException("该单位不在您的管辖地区内", "The unit is outside your region.");
@@ -234,7 +234,8 @@ public sealed class QuotaService(MarketplaceDbContext db, RegionDirectory region
             filter is null ? rows : rows.Where(r => StateOf(r) == filter).ToList(), counts);
     }
 
-    private async Task<int> UnitInRegionAsync(Actor actor, int unitId, CancellationToken ct)
+    /// <summary>The unit's region, when it is in the bureau's; 403 otherwise (checked before the form is read).</summary>
+    public async Task<int> UnitInRegionAsync(Actor actor, int unitId, CancellationToken ct)
     {
         var unitRegion = await db.BudgetUnits.Where(u => u.Id == unitId).Select(u => (int?)u.RegionId).FirstOrDefaultAsync(ct);
         if (!actor.Is(Roles.FinanceBureau) || actor.RegionId is not { } own || unitRegion is null || !RegionCode.Contains(own, unitRegion.Value))

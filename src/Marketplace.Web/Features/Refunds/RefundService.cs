@@ -32,6 +32,12 @@ public sealed class RefundService(MarketplaceDbContext db, OrderService orders, 
     /// The buyer's refund request. Who may ask and for how much is checked first; the photos are decoded and stored
     /// last, and removed again if anything after them fails, so a refused request leaves no files behind.
     /// </summary>
+    /// <summary>Someone else's order is not found: checked before the form's contents are (a 404, not a message about the amount).</summary>
+    public async Task EnsureOrderVisibleAsync(Actor buyer, long orderId, CancellationToken ct)
+    {
+        if (!await db.Orders.Where(o => o.Id == orderId).VisibleTo(buyer).AnyAsync(ct)) throw new NotFoundException();
+    }
+
     public async Task<long> RequestAsync(Actor buyer, long orderId, Money amount, string? reason, IReadOnlyList<byte[]> photos,
         Infrastructure.Images.InvoiceStore store, CancellationToken ct)
     {

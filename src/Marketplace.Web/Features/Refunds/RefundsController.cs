@@ -18,6 +18,7 @@ public sealed class RefundsController(RefundService refunds, InvoiceStore docume
     [RequestSizeLimit(RefundService.MaxPhotos * 11L * 1024 * 1024)]
     public async Task<IActionResult> Ask(long id, string? amount, string? reason, List<IFormFile>? photos, CancellationToken ct)
     {
+        await refunds.EnsureOrderVisibleAsync(User.ToActor(), id, ct);
         if (!Money.TryParseYuan(amount, out var money)) throw new DomainException("退款金额格式不正确（元，最多两位小数）", "The refund amount must be yuan with at most two decimals.");
         var files = photos?.Where(f => f.Length > 0).ToList() ?? [];
         if (files.Count > RefundService.MaxPhotos) throw new DomainException($"最多上传{RefundService.MaxPhotos}张照片", $"At most {RefundService.MaxPhotos} photos.");
