@@ -58,6 +58,13 @@ public sealed class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
         try { Directory.Delete(DataFolder, recursive: true); } catch (IOException) { }
     }
 
+    /// <summary>Reads the app's own database, to find ids and compare what the pages show with what is stored.</summary>
+    public async Task<T> Db<T>(Func<Marketplace.Data.MarketplaceDbContext, Task<T>> query)
+    {
+        using var scope = Services.CreateScope();
+        return await query(scope.ServiceProvider.GetRequiredService<Marketplace.Data.MarketplaceDbContext>());
+    }
+
     /// <summary>Screenshots go to artifacts/browser/ at the repository's root (a CI artifact), or BROWSER_ARTIFACTS.</summary>
     public static string ArtifactsFolder
     {

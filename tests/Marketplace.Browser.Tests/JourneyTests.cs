@@ -11,12 +11,6 @@ namespace Marketplace.Browser.Tests;
 /// <summary>Each role's journey in real Chromium against the real app (issue 14).</summary>
 public class JourneyTests(BrowserApp app) : IClassFixture<BrowserApp>
 {
-    private async Task<T> Db<T>(Func<MarketplaceDbContext, Task<T>> query)
-    {
-        using var scope = app.Services.CreateScope();
-        return await query(scope.ServiceProvider.GetRequiredService<MarketplaceDbContext>());
-    }
-
     [Fact]
     public async Task A_visitor_searches_rice_filters_by_province_pages_on_and_reads_a_product_in_both_languages()
     {
@@ -100,7 +94,7 @@ public class JourneyTests(BrowserApp app) : IClassFixture<BrowserApp>
     [Fact]
     public async Task A_buyer_orders_the_vendor_is_paid_and_ships_the_buyer_accepts_and_evaluates_and_the_units_completion_moves()
     {
-        var productId = await Db(async db =>
+        var productId = await app.Db(async db =>
         {
             var vendorId = await db.Users.Where(u => u.UserName == "vendor").Select(u => u.VendorId!.Value).SingleAsync();
             var p = await db.Products.Where(p => p.VendorId == vendorId && p.Status == ProductStatus.Listed).OrderBy(p => p.Id).FirstAsync();
@@ -182,7 +176,7 @@ public class JourneyTests(BrowserApp app) : IClassFixture<BrowserApp>
         if (await approve.CountAsync() == 0)
         {
             // Every filing of the demo is already decided: one unit files again, so there is one to approve.
-            await Db(async db =>
+            await app.Db(async db =>
             {
                 var f = await db.QuotaFilings.Where(x => x.Status == FilingStatus.Approved && x.IsEffective).OrderBy(x => x.Id).FirstAsync();
                 f.Status = FilingStatus.Submitted;

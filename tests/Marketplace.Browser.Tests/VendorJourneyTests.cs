@@ -9,16 +9,10 @@ namespace Marketplace.Browser.Tests;
 /// <summary>A new vendor's journey: registers, the county recommends, the platform approves, a product with a photo is listed and found by search.</summary>
 public class VendorJourneyTests(BrowserApp app) : IClassFixture<BrowserApp>
 {
-    private async Task<T> Db<T>(Func<MarketplaceDbContext, Task<T>> query)
-    {
-        using var scope = app.Services.CreateScope();
-        return await query(scope.ServiceProvider.GetRequiredService<MarketplaceDbContext>());
-    }
-
     [Fact]
     public async Task A_vendor_registers_is_recommended_and_approved_and_lists_a_product_with_a_photo_that_search_finds()
     {
-        var county = await Db(db => db.Users.Where(u => u.UserName == "finance.county").Select(u => u.RegionId!.Value).SingleAsync());
+        var county = await app.Db(db => db.Users.Where(u => u.UserName == "finance.county").Select(u => u.RegionId!.Value).SingleAsync());
         var first17 = $"93{county:D6}MA{Random.Shared.Next(1_000_000, 9_999_999)}";
         var creditCode = first17 + UnifiedSocialCreditCode.ComputeCheckChar(first17);
         var suffix = Random.Shared.Next(1000, 9999);
@@ -40,7 +34,7 @@ public class VendorJourneyTests(BrowserApp app) : IClassFixture<BrowserApp>
         await applicant.SubmitAsync("/vendor/apply");
         await p.WaitForURLAsync(u => u.Contains("/vendor/apply/submitted"));
         await applicant.StepAsync("applied");
-        var vendorId = await Db(db => db.Vendors.Where(v => v.Name == vendorName).Select(v => v.Id).SingleAsync());
+        var vendorId = await app.Db(db => db.Vendors.Where(v => v.Name == vendorName).Select(v => v.Id).SingleAsync());
 
         var bureau = await Tab.OpenAsync(app, "vendor", "county");
         await bureau.SignInAsync("finance.county");
@@ -55,7 +49,7 @@ public class VendorJourneyTests(BrowserApp app) : IClassFixture<BrowserApp>
         await admin.GoAsync($"/admission/vendors/{vendorId}");
         await admin.SubmitAsync($"/admission/vendors/{vendorId}/Approve");
         await admin.StepAsync("approved");
-        Assert.Equal(VendorStatus.Active, await Db(db => db.Vendors.Where(v => v.Id == vendorId).Select(v => v.Status).SingleAsync()));
+        Assert.Equal(VendorStatus.Active, await app.Db(db => db.Vendors.Where(v => v.Id == vendorId).Select(v => v.Status).SingleAsync()));
 
         var vendor = await Tab.OpenAsync(app, "vendor", "vendor");
         await vendor.SignInAsync($"coop{suffix}", "Hezuoshe#2026");

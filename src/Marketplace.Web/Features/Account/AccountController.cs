@@ -33,21 +33,14 @@ public sealed class AccountController(
         if (throttle.IsBlocked(address))
         {
             logger.LogWarning("Sign-in throttled for {Address}", address);
-            Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            Response.Headers.RetryAfter = ((int)SignInThrottle.Window.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return View("Error", new Errors.ErrorViewModel(429, "尝试次数过多", "Too many attempts",
-                "此地址登录失败次数过多，请10分钟后再试。", "Too many failed sign-ins from this address; try again in 10 minutes."));
+            return TooManyAttempts(SignInThrottle.Window, "此地址登录失败次数过多", "Too many failed sign-ins from this address");
         }
 
         var userName = model.UserName.Trim();
         if (!throttle.TryAttempt(userName, out var retryAfter))
         {
             logger.LogWarning("Sign-in throttled for user name {UserName} (from {Address})", userName, address);
-            var minutes = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalMinutes));
-            Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return View("Error", new Errors.ErrorViewModel(429, "尝试次数过多", "Too many attempts",
-                $"此账号登录尝试次数过多，请{minutes}分钟后再试。", $"Too many sign-in attempts for this account; try again in {minutes} minutes."));
+            return TooManyAttempts(retryAfter, "此账号登录尝试次数过多", "Too many sign-in attempts for this account");
         }
         var user = await users.FindByNameAsync(userName);
         if (user is null)
@@ -83,6 +76,16 @@ public sealed class AccountController(
         ModelState.AddModelError("", l["Wrong user name or password."]);
         Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
         return View(model);
+    }
+
+    /// <summary>The 429 page of a spent sign-in budget, saying when to come back (and Retry-After in seconds).</summary>
+    private ViewResult TooManyAttempts(TimeSpan retryAfter, string reasonZh, string reasonEn)
+    {
+        var minutes = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalMinutes));
+        Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return View("Error", new Errors.ErrorViewModel(429, "尝试次数过多", "Too many attempts",
+            $"{reasonZh}，请{minutes}分钟后再试。", $"{reasonEn}; try again in {minutes} minutes."));
     }
 
     /// <summary>Account lockout (Program.cs): after 10 wrong passwords, for 5 minutes.</summary>

@@ -103,10 +103,7 @@ public sealed class RegionQuotaController(QuotaService quota, TimeProvider clock
     [HttpPost("units/{unitId:int}/adjust")]
     public async Task<IActionResult> Adjust(int unitId, int year, string? amountYuan, DateOnly on, string? reason, CancellationToken ct)
     {
-        await quota.UnitInRegionAsync(User.ToActor(), unitId, ct);
-        if (!Money.TryParseYuan(amountYuan, out var amount))
-            throw new DomainException("调整金额须为金额（元，最多两位小数，可为负数）", "The adjustment is an amount in yuan (at most two decimals, may be negative).");
-        await quota.AdjustAsync(User.ToActor(), unitId, year, amount, on, reason, ct);
+        await quota.AdjustAsync(User.ToActor(), unitId, year, amountYuan, on, reason, ct);
         return Redirect($"/quota/region/units/{unitId}?year={year}");
     }
 

@@ -234,8 +234,7 @@ public sealed class QuotaService(MarketplaceDbContext db, RegionDirectory region
             filter is null ? rows : rows.Where(r => StateOf(r) == filter).ToList(), counts);
     }
 
-    /// <summary>The unit's region, when it is in the bureau's; 403 otherwise (checked before the form is read).</summary>
-    public async Task<int> UnitInRegionAsync(Actor actor, int unitId, CancellationToken ct)
+    private async Task<int> UnitInRegionAsync(Actor actor, int unitId, CancellationToken ct)
     {
         var unitRegion = await db.BudgetUnits.Where(u => u.Id == unitId).Select(u => (int?)u.RegionId).FirstOrDefaultAsync(ct);
         if (!actor.Is(Roles.FinanceBureau) || actor.RegionId is not { } own || unitRegion is null || !RegionCode.Contains(own, unitRegion.Value))
@@ -251,9 +250,12 @@ public sealed class QuotaService(MarketplaceDbContext db, RegionDirectory region
     }
 
     /// <summary>A manual ledger line (e.g. purchases through the platform's mini-program), with a mandatory reason.</summary>
-    public async Task AdjustAsync(Actor actor, int unitId, int year, Money amount, DateOnly on, string? reason, CancellationToken ct)
+    /// <summary>A manual ledger line; a unit outside the bureau's region is refused before the amount is read.</summary>
+    public async Task AdjustAsync(Actor actor, int unitId, int year, string? amountYuan, DateOnly on, string? reason, CancellationToken ct)
     {
         await UnitInRegionAsync(actor, unitId, ct);
+        if (!Money.TryParseYuan(amountYuan, out var amount))
+            throw new DomainException("调整金额须为金额（元，最多两位小数，可为负数）", "The adjustment is an amount in yuan (at most two decimals, may be negative).");
         var line = QuotaLedger.Adjustment(unitId, year, amount, on, reason, Guid.NewGuid());
         await ledger.AppendAsync(line, actor.Name, ct);
     }

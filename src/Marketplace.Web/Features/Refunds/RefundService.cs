@@ -29,15 +29,19 @@ public sealed class RefundService(MarketplaceDbContext db, OrderService orders, 
     private static readonly Actor SystemActor = new("system", "系统", OrderActors.System);
 
     /// <summary>
-    /// The buyer's refund request. Who may ask and for how much is checked first; the photos are decoded and stored
-    /// last, and removed again if anything after them fails, so a refused request leaves no files behind.
+    /// Someone else's order is not found: checked before the form is read (a 404, not a message about the amount) and
+    /// before the controller buffers up to <see cref="MaxPhotos"/> uploaded photos. <see cref="RequestAsync"/> loads the
+    /// order again inside its transaction, where it is needed.
     /// </summary>
-    /// <summary>Someone else's order is not found: checked before the form's contents are (a 404, not a message about the amount).</summary>
     public async Task EnsureOrderVisibleAsync(Actor buyer, long orderId, CancellationToken ct)
     {
         if (!await db.Orders.Where(o => o.Id == orderId).VisibleTo(buyer).AnyAsync(ct)) throw new NotFoundException();
     }
 
+    /// <summary>
+    /// The buyer's refund request. Who may ask and for how much is checked first; the photos are decoded and stored
+    /// last, and removed again if anything after them fails, so a refused request leaves no files behind.
+    /// </summary>
     public async Task<long> RequestAsync(Actor buyer, long orderId, Money amount, string? reason, IReadOnlyList<byte[]> photos,
         Infrastructure.Images.InvoiceStore store, CancellationToken ct)
     {
