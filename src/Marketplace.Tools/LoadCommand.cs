@@ -59,9 +59,9 @@ public static class LoadCommand
         return errors == 0 ? 0 : 1;
     }
 
-    private static double Pct(List<double> sorted, int p) =>
+    internal static double Pct(List<double> sorted, int p) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p / 100.0 * sorted.Count) - 1)];
 
-    private static bool IsLoopback(Uri url) =>
+    internal static bool IsLoopback(Uri url) =>
         url.IsLoopback || (IPAddress.TryParse(url.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
 }

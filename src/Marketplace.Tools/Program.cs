@@ -37,6 +37,14 @@ public static class Program
               p50/p95/p99 of typical queries on the index, next to a SQL LIKE scan of the same database.
           load     [--url http://127.0.0.1:5080] [--paths /,/categories/1,…] [--seconds 10] [--concurrency 8]
               Bounded load against a running app on loopback; prints p50/p95/p99 per path.
+          load     --scenario checkout [--db FILE | …] [--url …] [--seconds 30] [--buyers 8] [--visitors 4] [--products 4]
+                   [--stock 60] [--password P]
+              Visitors browse and search while buyers (accounts load.buyer.N, one per unit, created or reset in the
+              database) check out scarce products (--products of distinct vendors, stock set to --stock) and accept and
+              evaluate what is shipped, and those vendors (load.vendor.ID) confirm transfers, ship and upload invoices,
+              all through the pages. Prints p50/p95/p99 per route and every error, then checks in the database that
+              stock + ordered = starting stock, order totals = their lines, and one ledger credit per completed order.
+              Start the app with raised budgets: RateLimits__SignInsPerMinute, __SearchesPerMinute, __UploadsPerMinute.
 
         Defaults: --provider Sqlite --db App_Data/marketplace.db
         """;
@@ -55,7 +63,9 @@ public static class Program
             {
                 "migrate" => await MigrateAsync(options),
                 "seed" => await SeedAsync(options),
-                "load" => await LoadCommand.RunAsync(options),
+                "load" => options.GetValueOrDefault("scenario") == "checkout"
+                    ? await WithDb(options, db => CheckoutLoad.RunAsync(db, options))
+                    : await LoadCommand.RunAsync(options),
                 "month-end" => await WithDb(options, db => FinanceCommands.MonthEndAsync(db, Int(options, "year", 0), Int(options, "month", 0),
                     Int(options, "region", 0), options.GetValueOrDefault("out"), options.GetValueOrDefault("covering-baseline") == "true")),
                 "bench-finance" => await WithDb(options, db => FinanceCommands.BenchAsync(db, Int(options, "year", 0), Int(options, "month", 0),

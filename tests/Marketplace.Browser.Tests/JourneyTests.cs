@@ -157,6 +157,13 @@ public class JourneyTests(BrowserApp app) : IClassFixture<BrowserApp>
         }
         Assert.NotEqual(before, after);
         await buyer.StepAsync("quota-after");
+        // The same pages in English, chosen with the switch.
+        await buyer.Page.Locator("a[href^='/culture/en']").First.ClickAsync();
+        await buyer.Page.WaitForLoadStateAsync(LoadState.Load);
+        Assert.Equal("en", await buyer.Page.GetAttributeAsync("html", "lang"));
+        await buyer.GoAsync(orderUrl!);
+        Assert.Contains("Completed", await buyer.Page.InnerTextAsync("main"));
+        await buyer.StepAsync("order-en");
         await buyer.CloseAsync();
         await vendor.CloseAsync();
     }
@@ -211,6 +218,12 @@ public class JourneyTests(BrowserApp app) : IClassFixture<BrowserApp>
         Assert.StartsWith("统一社会信用代码", lines[0]);
         Assert.True(lines.Length - 1 >= rows, $"the export holds every lagging unit ({lines.Length - 1} lines, {rows} rows on the first page)");
         await tab.AssertCleanAsync("export");
+        // The dashboard in English, charts included.
+        await tab.Page.Locator("a[href^='/culture/en']").First.ClickAsync();
+        await tab.Page.WaitForLoadStateAsync(LoadState.Load);
+        Assert.Equal("en", await tab.Page.GetAttributeAsync("html", "lang"));
+        Assert.True(await tab.Page.Locator("table.units tbody tr").CountAsync() > 0);
+        await tab.StepAsync("dashboard-en");
         await tab.CloseAsync();
     }
 }

@@ -75,6 +75,10 @@ public class VendorJourneyTests(BrowserApp app) : IClassFixture<BrowserApp>
         Assert.True(await v.Locator("img[src^='/images/']").CountAsync() > 0, "the photo shows on the product form");
         await vendor.SubmitAsync($"{productUrl}/SubmitForReview");
         await vendor.StepAsync("submitted-for-review");
+        await v.Locator("a[href^='/culture/en']").First.ClickAsync();
+        await v.WaitForLoadStateAsync(LoadState.Load);
+        Assert.Equal("en", await v.GetAttributeAsync("html", "lang"));
+        await vendor.StepAsync("product-en");
 
         var productId = int.Parse(productUrl.Split('/')[^1]);
         // The queue is oldest first, a page at a time; the keyset cursor opens the page that starts at this product.
