@@ -3,6 +3,7 @@ using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Store;
+using Lucene.Net.Util;
 using Marketplace.Domain;
 using LuceneDirectory = Lucene.Net.Store.Directory;
 
@@ -23,7 +24,10 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
     /// <summary>Fields whose matches add to the score on top of the catch-all field every term must match.</summary>
-    private static readonly (string Field, float Boost)[] BoostFields = [("name", 3f), ("category", 1.5f)];
+    internal static readonly (string Field, float Boost)[] BoostFields = [("name", 3f), ("category", 1.5f)];
+
+    /// <summary>Index size from which a search spreads its segments over several threads (tests lower it).</summary>
+    internal int ParallelFromDocs { get; init; } = ColumnSearch.DefaultParallelFromDocs;
 
     public LuceneSearchIndex(string path) : this(FSDirectory.Open(System.IO.Directory.CreateDirectory(path).FullName)) { }
 
@@ -87,32 +91,30 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
 
     private static string Key(int id) => id.ToString(CultureInfo.InvariantCulture);
 
-    private static Document ToLucene(ProductDocument d)
-    {
-        var doc = new Document
-        {
-            new StringField("id", Key(d.Id), Field.Store.YES),
-            new NumericDocValuesField("id_dv", d.Id),
-            new TextField("name", d.Name, Field.Store.NO),
-            new TextField("category", d.CategoryName, Field.Store.NO),
-            // Matching uses one catch-all field: one posting list per term instead of a disjunction over six.
-            new TextField("all", string.Join(' ', d.Name, d.CategoryName, d.VendorName, d.ProvinceName, d.CountyName,
-                string.Join(' ', CertificationFlags.Where(c => d.Certifications.HasFlag(c)).Select(CertificationLabel)), d.Description), Field.Store.NO),
-            new NumericDocValuesField(FacetKeys.Field, FacetKeys.Pack(d.CountyId, d.CategoryId, d.Certifications, d.PriceFen)),
-            new StringField("category_id", Key(d.CategoryId), Field.Store.NO),
-            new StringField("province_id", Key(d.ProvinceId), Field.Store.NO),
-            new StringField("county_id", Key(d.CountyId), Field.Store.NO),
-            new Int64Field("price", d.PriceFen, Field.Store.NO),
-            new NumericDocValuesField("price_dv", d.PriceFen),
-            new NumericDocValuesField("listed_dv", d.ListedAt.Ticks),
-            new NumericDocValuesField("sales_dv", d.SalesCount),
-        };
-        foreach (var c in CertificationFlags.Where(c => d.Certifications.HasFlag(c)))
-        {
-            doc.Add(new StringField("cert_id", c.ToString(), Field.Store.NO));
-        }
-        return doc;
-    }
+    /// <summary>Text is indexed for matching and scoring only: documents and frequencies, no positions (no phrase queries).</summary>
+    private static readonly FieldType Text = new(TextField.TYPE_NOT_STORED) { IndexOptions = IndexOptions.DOCS_AND_FREQS };
+
+    static LuceneSearchIndex() => Text.Freeze();
+
+    /// <summary>
+    /// A product as the index keeps it: the id term (for updates and deletes), three text fields, and doc values that
+    /// searches read into <see cref="SegmentColumns"/> (id, packed facet keys, the sort keys). Filters are tested
+    /// against the packed facet keys, so no per-facet terms are indexed.
+    /// </summary>
+    internal static Document ToLucene(ProductDocument d) =>
+    [
+        new StringField("id", Key(d.Id), Field.Store.NO),
+        new NumericDocValuesField("id_dv", d.Id),
+        new Field("name", d.Name, Text),
+        new Field("category", d.CategoryName, Text),
+        // Matching uses one catch-all field: one posting list per term instead of a disjunction over six.
+        new Field("all", string.Join(' ', d.Name, d.CategoryName, d.VendorName, d.ProvinceName, d.CountyName,
+            string.Join(' ', CertificationFlags.Where(c => d.Certifications.HasFlag(c)).Select(CertificationLabel)), d.Description), Text),
+        new NumericDocValuesField(FacetKeys.Field, FacetKeys.Pack(d.CountyId, d.CategoryId, d.Certifications, d.PriceFen)),
+        new NumericDocValuesField("price_dv", d.PriceFen),
+        new NumericDocValuesField("listed_dv", d.ListedAt.Ticks),
+        new NumericDocValuesField("sales_dv", d.SalesCount),
+    ];
 
     public static readonly Certification[] CertificationFlags =
         [Certification.Green, Certification.Organic, Certification.GeographicalIndication, Certification.QualifiedCertificate];
@@ -128,8 +130,6 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
     public Task<SearchResult> SearchAsync(SearchRequest request, CancellationToken ct)
     {
         var terms = ChineseAnalyzer.QueryTerms(request.Query);
-        var query = BuildQuery(request, terms);
-        var sort = SortFor(request.Sort);
         var size = Math.Clamp(request.PageSize, 1, 100);
         var after = Cursor.Decode(request.After, request.Sort);
         var page = after is null ? Math.Clamp(request.Page, 1, SearchRequest.MaxPage) : 1;
@@ -137,69 +137,22 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
         var searcher = _searchers.Acquire();
         try
         {
-            // Scores are computed only when they order the results.
-            var top = TopFieldCollector.Create(sort, page * size, after, fillFields: true,
-                trackDocScores: request.Sort == SearchSort.Relevance, trackMaxScore: false, docsScoredInOrder: false);
-            var facets = new FacetCollector();
-            searcher.Search(query, MultiCollector.Wrap(top, facets));
-            var docs = top.GetTopDocs((page - 1) * size, size);
-            var hits = new List<SearchHit>(docs.ScoreDocs.Length);
-            FieldDoc? last = null;
-            foreach (var sd in docs.ScoreDocs)
-            {
-                var stored = searcher.Doc(sd.Doc);
-                hits.Add(new SearchHit(int.Parse(stored.Get("id"), CultureInfo.InvariantCulture), float.IsNaN(sd.Score) ? 0 : sd.Score));
-                last = (FieldDoc)sd;
-            }
-            var consumed = (long)(page - 1) * size + hits.Count;
-            var hasMore = after is null ? docs.TotalHits > consumed : hits.Count == size;
-            var next = hasMore && last is not null ? Cursor.Encode(last, request.Sort) : null;
-            return Task.FromResult(new SearchResult(docs.TotalHits, hits, facets.ToFacets(), next, terms));
+            var outcome = new ColumnSearch(searcher, request, terms, page * size, after, ParallelFromDocs).Run();
+            var top = outcome.Top.Sorted();
+            var skip = (page - 1) * size;
+            var hits = new List<SearchHit>(Math.Max(0, Math.Min(size, top.Length - skip)));
+            for (var i = skip; i < top.Length && hits.Count < size; i++)
+                hits.Add(new SearchHit(top[i].Id, request.Sort == SearchSort.Relevance ? NumericUtils.SortableInt32ToSingle((int)top[i].Key) : 0));
+            var consumed = (long)skip + hits.Count;
+            var hasMore = after is null ? outcome.Total > consumed : hits.Count == size && top.Length == size;
+            var next = hasMore && hits.Count > 0 ? Cursor.Encode(request.Sort, top[skip + hits.Count - 1]) : null;
+            return Task.FromResult(new SearchResult(outcome.Total, hits, ColumnSearch.Facets(outcome), next, terms));
         }
         finally
         {
             _searchers.Release(searcher);
         }
     }
-
-    internal static Query BuildQuery(SearchRequest request, IReadOnlyList<string> terms)
-    {
-        var query = new BooleanQuery();
-        if (terms.Count == 0) query.Add(new MatchAllDocsQuery(), Occur.MUST);
-        foreach (var term in terms)
-        {
-            // Each term must occur somewhere; occurring in the name or the category ranks higher.
-            query.Add(new TermQuery(new Term("all", term)), Occur.MUST);
-            foreach (var (field, boost) in BoostFields) query.Add(new TermQuery(new Term(field, term)) { Boost = boost }, Occur.SHOULD);
-        }
-        AddFilter(query, "category_id", request.CategoryIds.Select(Key));
-        AddFilter(query, "province_id", request.ProvinceIds.Select(Key));
-        AddFilter(query, "county_id", request.CountyIds.Select(Key));
-        AddFilter(query, "cert_id", CertificationFlags.Where(c => request.Certifications.HasFlag(c)).Select(c => c.ToString()));
-        if (PriceBands.Find(request.PriceBand) is { } band)
-            query.Add(new ConstantScoreQuery(NumericRangeQuery.NewInt64Range("price", band.FromFen, band.ToFen == long.MaxValue ? null : band.ToFen, true, false)) { Boost = 0 }, Occur.MUST);
-        return query;
-    }
-
-    /// <summary>Values of one facet are alternatives (OR); different facets narrow each other (AND). Filters do not score.</summary>
-    private static void AddFilter(BooleanQuery query, string field, IEnumerable<string> values)
-    {
-        var list = values.Distinct().Take(50).ToList();
-        if (list.Count == 0) return;
-        var any = new BooleanQuery();
-        foreach (var v in list) any.Add(new TermQuery(new Term(field, v)), Occur.SHOULD);
-        query.Add(new ConstantScoreQuery(any) { Boost = 0 }, Occur.MUST);
-    }
-
-    /// <summary>Every order ends with the product id, so that equal keys still give one stable order across pages.</summary>
-    internal static Sort SortFor(SearchSort sort) => sort switch
-    {
-        SearchSort.PriceAsc => new Sort(new SortField("price_dv", SortFieldType.INT64), new SortField("id_dv", SortFieldType.INT64, true)),
-        SearchSort.PriceDesc => new Sort(new SortField("price_dv", SortFieldType.INT64, true), new SortField("id_dv", SortFieldType.INT64, true)),
-        SearchSort.Newest => new Sort(new SortField("listed_dv", SortFieldType.INT64, true), new SortField("id_dv", SortFieldType.INT64, true)),
-        SearchSort.Sales => new Sort(new SortField("sales_dv", SortFieldType.INT64, true), new SortField("id_dv", SortFieldType.INT64, true)),
-        _ => new Sort(SortField.FIELD_SCORE, new SortField("id_dv", SortFieldType.INT64, true)),
-    };
 
     public void Dispose()
     {

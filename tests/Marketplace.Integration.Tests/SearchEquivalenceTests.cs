@@ -1,0 +1,181 @@
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Store;
+using Marketplace.Domain;
+using Marketplace.Search;
+
+namespace Marketplace.Integration.Tests;
+
+/// <summary>
+/// The embedded index answers from its own one-pass, array-based executor. These cases hold it to what Lucene itself
+/// answers for the equivalent BooleanQuery (MUST all:t, SHOULD name:t^3 and category:t^1.5 per term, filters as
+/// zero-boost constant-score clauses) sorted by TopFieldCollector: the same totals, the same order page after page,
+/// and facet counts equal to a count over every matching document. Several segments, deletions and both the
+/// single-threaded and the parallel path are exercised.
+/// </summary>
+public sealed class SearchEquivalenceTests : IDisposable
+{
+    private static readonly string[] Words = ["大米", "茶叶", "绿茶", "白茶", "红茶", "木耳", "蜂蜜", "高山", "野生", "小米", "香菇", "核桃", "土豆", "苦荞", "毛尖", "有机", "农家", "新鲜"];
+    private static readonly int[] Counties = [520324, 520325, 520402, 530621, 530622, 620121, 620122, 130725];
+    private static readonly DateTime T0 = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    private readonly RAMDirectory _directory = new();
+    private readonly LuceneSearchIndex _index;
+    private readonly List<ProductDocument> _docs = [];
+
+    public SearchEquivalenceTests()
+    {
+        _index = new LuceneSearchIndex(_directory) { ParallelFromDocs = 0 };
+        var random = new Random(832);
+        string Phrase(int min, int max) => string.Concat(Enumerable.Range(0, random.Next(min, max + 1)).Select(_ => Words[random.Next(Words.Length)]));
+        for (var id = 1; id <= 3_000; id++)
+        {
+            var county = Counties[random.Next(Counties.Length)];
+            var category = random.Next(1, 13);
+            _docs.Add(new ProductDocument(id, Phrase(1, 3) + " 500g", Phrase(0, 6), "合作社" + random.Next(20), category, Words[category],
+                RegionCode.ProvinceOf(county), "省", county, "县", (Certification)random.Next(16),
+                random.Next(5) == 0 ? 5_000 : random.Next(100, 40_000), T0.AddDays(random.Next(30)), random.Next(6), null));
+        }
+    }
+
+    private async Task LoadAsync()
+    {
+        // Six commits give six segments (the writer does not merge so few), then updates and deletes on top.
+        foreach (var chunk in _docs.Chunk(500)) await _index.ApplyAsync(chunk, [], 1, CancellationToken.None);
+        var changed = _docs.Where(d => d.Id % 7 == 0 && d.Id % 11 != 0).Select(d => d with { Name = d.Name + " 高山", PriceFen = d.PriceFen + 1 }).ToList();
+        await _index.ApplyAsync(changed, _docs.Where(d => d.Id % 11 == 0).Select(d => d.Id).ToList(), 2, CancellationToken.None);
+        foreach (var c in changed) _docs[c.Id - 1] = c;
+        _docs.RemoveAll(d => d.Id % 11 == 0);
+    }
+
+    public static TheoryData<string, int[], int[], int, string?, SearchSort> Cases()
+    {
+        var data = new TheoryData<string, int[], int[], int, string?, SearchSort>();
+        foreach (var sort in Enum.GetValues<SearchSort>())
+        {
+            data.Add("茶", [], [], 0, null, sort);
+            data.Add("", [], [], 0, null, sort);
+            data.Add("高山 绿茶", [], [], 0, null, sort);
+            data.Add("大米", [1, 2, 3], [520000], 0, null, sort);
+            data.Add("茶", [], [], (int)Certification.Organic, "30-60", sort);
+        }
+        data.Add("野生木耳", [], [530000, 620000], (int)(Certification.Green | Certification.GeographicalIndication), null, SearchSort.Relevance);
+        data.Add("没有的词", [], [], 0, null, SearchSort.Relevance);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Answers_as_lucenes_boolean_query_and_top_field_collector_do(
+        string q, int[] categories, int[] provinces, int certs, string? price, SearchSort sort)
+    {
+        await LoadAsync();
+        var request = new SearchRequest
+        {
+            Query = q, CategoryIds = categories, ProvinceIds = provinces, Certifications = (Certification)certs, PriceBand = price, Sort = sort, PageSize = 50,
+        };
+        var (expectedIds, expectedTotal) = Reference(request);
+
+        // Shallow pages, then the rest by cursor.
+        var seen = new List<int>();
+        SearchResult? result = null;
+        for (var page = 1; page <= 3; page++)
+        {
+            result = await _index.SearchAsync(request with { Page = page }, CancellationToken.None);
+            Assert.Equal(expectedTotal, result.Total);
+            seen.AddRange(result.Hits.Select(h => h.Id));
+        }
+        while (result!.NextCursor is { } cursor)
+        {
+            result = await _index.SearchAsync(request with { After = cursor }, CancellationToken.None);
+            seen.AddRange(result.Hits.Select(h => h.Id));
+        }
+        Assert.Equal(expectedIds, seen);
+
+        // Facets: counted over every match, compared with a count over the matching documents themselves.
+        var first = await _index.SearchAsync(request, CancellationToken.None);
+        var matching = _docs.Where(d => expectedIds.Contains(d.Id)).ToList();
+        Assert.Equal(matching.GroupBy(d => d.CategoryId).ToDictionary(g => g.Key.ToString(), g => (long)g.Count()),
+            first.Facets["category"].ToDictionary(f => f.Key, f => f.Count));
+        Assert.Equal(matching.GroupBy(d => d.ProvinceId).ToDictionary(g => g.Key.ToString(), g => (long)g.Count()),
+            first.Facets["province"].ToDictionary(f => f.Key, f => f.Count));
+        Assert.Equal(matching.GroupBy(d => d.CountyId).ToDictionary(g => g.Key.ToString(), g => (long)g.Count()),
+            first.Facets["county"].ToDictionary(f => f.Key, f => f.Count));
+        foreach (var flag in LuceneSearchIndex.CertificationFlags)
+            Assert.Equal(matching.LongCount(d => d.Certifications.HasFlag(flag)), first.Facets["cert"].FirstOrDefault(f => f.Key == flag.ToString())?.Count ?? 0);
+        Assert.Equal(matching.LongCount(d => d.PriceFen is >= 3_000 and < 6_000), first.Facets["price"].FirstOrDefault(f => f.Key == "30-60")?.Count ?? 0);
+    }
+
+    [Fact]
+    public async Task One_thread_and_several_threads_give_the_same_answer()
+    {
+        await LoadAsync();
+        using var single = new LuceneSearchIndex(CopyOf(_directory)) { ParallelFromDocs = int.MaxValue };
+        foreach (var q in new[] { "茶", "", "蜂蜜" })
+        {
+            var a = await _index.SearchAsync(new SearchRequest { Query = q, PageSize = 100, Page = 2 }, CancellationToken.None);
+            var b = await single.SearchAsync(new SearchRequest { Query = q, PageSize = 100, Page = 2 }, CancellationToken.None);
+            Assert.Equal(a.Hits.Select(h => h.Id), b.Hits.Select(h => h.Id));
+            Assert.Equal(a.Total, b.Total);
+            Assert.Equal(a.Facets["county"].Select(f => (f.Key, f.Count)), b.Facets["county"].Select(f => (f.Key, f.Count)));
+        }
+    }
+
+    private static RAMDirectory CopyOf(RAMDirectory source)
+    {
+        var copy = new RAMDirectory();
+        foreach (var file in source.ListAll()) source.Copy(copy, file, file, IOContext.DEFAULT);
+        return copy;
+    }
+
+    /// <summary>What Lucene answers for the equivalent query: every match in order, and how many there are.</summary>
+    private (List<int> Ids, long Total) Reference(SearchRequest r)
+    {
+        BooleanQuery.MaxClauseCount = Math.Max(BooleanQuery.MaxClauseCount, 10_000); // the id lists of the filters below
+        using var reader = DirectoryReader.Open(_directory);
+        var searcher = new IndexSearcher(reader);
+        var terms = ChineseAnalyzer.QueryTerms(r.Query);
+        var query = new BooleanQuery();
+        if (terms.Count == 0) query.Add(new MatchAllDocsQuery(), Occur.MUST);
+        foreach (var term in terms)
+        {
+            query.Add(new TermQuery(new Term("all", term)), Occur.MUST);
+            query.Add(new TermQuery(new Term("name", term)) { Boost = 3f }, Occur.SHOULD);
+            query.Add(new TermQuery(new Term("category", term)) { Boost = 1.5f }, Occur.SHOULD);
+        }
+        // Each active filter is one zero-boost constant-score clause, as the old query had (they count for coord). The
+        // index keeps no filter fields of its own any more, so the clause lists the ids of the documents that pass.
+        void Filter(bool active, Func<ProductDocument, bool> passes)
+        {
+            if (!active) return;
+            var any = new BooleanQuery();
+            foreach (var d in _docs.Where(passes)) any.Add(new TermQuery(new Term("id", d.Id.ToString())), Occur.SHOULD);
+            query.Add(new ConstantScoreQuery(any) { Boost = 0 }, Occur.MUST);
+        }
+        Filter(r.CategoryIds.Count > 0, d => r.CategoryIds.Contains(d.CategoryId));
+        Filter(r.ProvinceIds.Count > 0, d => r.ProvinceIds.Contains(d.ProvinceId));
+        Filter(r.CountyIds.Count > 0, d => r.CountyIds.Contains(d.CountyId));
+        Filter(r.Certifications != Certification.None, d => (d.Certifications & r.Certifications) != 0);
+        var band = PriceBands.Find(r.PriceBand);
+        Filter(band is not null, d => d.PriceFen >= band!.FromFen && d.PriceFen < band.ToFen);
+        var id = new SortField("id_dv", SortFieldType.INT64, true);
+        var sort = r.Sort switch
+        {
+            SearchSort.PriceAsc => new Sort(new SortField("price_dv", SortFieldType.INT64), id),
+            SearchSort.PriceDesc => new Sort(new SortField("price_dv", SortFieldType.INT64, true), id),
+            SearchSort.Newest => new Sort(new SortField("listed_dv", SortFieldType.INT64, true), id),
+            SearchSort.Sales => new Sort(new SortField("sales_dv", SortFieldType.INT64, true), id),
+            _ => new Sort(SortField.FIELD_SCORE, id),
+        };
+        var top = TopFieldCollector.Create(sort, Math.Max(1, reader.MaxDoc), null, true, r.Sort == SearchSort.Relevance, false, false);
+        searcher.Search(query, top);
+        var docs = top.GetTopDocs();
+        var ids = MultiDocValues.GetNumericValues(reader, "id_dv");
+        return (docs.ScoreDocs.Select(sd => (int)ids.Get(sd.Doc)).ToList(), docs.TotalHits);
+    }
+
+    public void Dispose()
+    {
+        _index.Dispose();
+    }
+}
