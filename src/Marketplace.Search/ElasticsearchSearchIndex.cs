@@ -167,6 +167,8 @@ public sealed class ElasticsearchSearchIndex(HttpClient http, string indexName =
         return doc.RootElement.TryGetProperty("_source", out var source) ? source.GetProperty("cursor").GetInt64() : 0;
     }
 
+    public Task<IIndexBuild> BeginRebuildAsync(CancellationToken ct) => InPlaceIndexBuild.BeginAsync(this, ct);
+
     public async Task ClearAsync(CancellationToken ct)
     {
         (await http.DeleteAsync(indexName, ct)).Dispose();

@@ -13,14 +13,22 @@ namespace Marketplace.Search;
 /// The embedded search index: one writer per process, near-real-time readers through a SearcherManager refreshed
 /// after every applied batch. The change-feed cursor is stored in the commit's user data, so the documents and the
 /// position they reflect are committed together: a crash replays from the last commit, and replays are upserts.
+/// <para>
+/// A full rebuild is written beside the live index (a new generation folder) by several threads and then swapped in
+/// at once: searches keep answering from the old generation until the new one is complete. The folder's
+/// <c>current</c> file names the live generation (written atomically), so a rebuild by the <c>reindex</c> tool
+/// beside a running app is picked up by it (<see cref="FollowSwapsAsync"/>); an index folder from before
+/// generations (files at its top) is still opened as it is.
+/// </para>
 /// </summary>
 public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
 {
     public const string CursorKey = "feed_cursor";
+    public const string PointerFile = "current";
 
-    private readonly LuceneDirectory _directory;
-    private readonly IndexWriter _writer;
-    private readonly SearcherManager _searchers;
+    private readonly string? _root;                       // null for an in-memory index
+    private readonly Func<LuceneDirectory>? _newMemoryDirectory;
+    private Generation _current;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
     /// <summary>Fields whose matches add to the score on top of the catch-all field every term must match.</summary>
@@ -29,31 +37,204 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
     /// <summary>Index size from which a search spreads its segments over several threads (tests lower it).</summary>
     internal int ParallelFromDocs { get; init; } = ColumnSearch.DefaultParallelFromDocs;
 
-    public LuceneSearchIndex(string path) : this(FSDirectory.Open(System.IO.Directory.CreateDirectory(path).FullName)) { }
+    /// <summary>The live generation's folder name ("" for an index at the top of the folder or in memory).</summary>
+    public string GenerationName => _current.Name;
 
-    public LuceneSearchIndex(LuceneDirectory directory)
+    public LuceneSearchIndex(string path)
     {
-        _directory = directory;
-        var config = new IndexWriterConfig(ChineseAnalyzer.Version, new ChineseAnalyzer(outputUnigrams: true))
-        {
-            OpenMode = OpenMode.CREATE_OR_APPEND,
-            RAMBufferSizeMB = 64,
-        };
-        _writer = new IndexWriter(_directory, config);
-        _searchers = new SearcherManager(_writer, applyAllDeletes: true, searcherFactory: null);
+        _root = System.IO.Directory.CreateDirectory(path).FullName;
+        var name = ReadPointer(_root) ?? "";
+        _current = Generation.Open(FSDirectory.Open(Path.Combine(_root, name)), name, OpenMode.CREATE_OR_APPEND);
     }
 
-    public async Task ApplyAsync(IReadOnlyCollection<ProductDocument> upserts, IReadOnlyCollection<int> deletes, long feedCursor, CancellationToken ct)
+    /// <summary>An index over a given directory; rebuilds go to new in-memory directories.</summary>
+    public LuceneSearchIndex(LuceneDirectory directory)
     {
+        _newMemoryDirectory = () => new RAMDirectory();
+        _current = Generation.Open(directory, "", OpenMode.CREATE_OR_APPEND);
+    }
+
+    private static string? ReadPointer(string root)
+    {
+        var file = Path.Combine(root, PointerFile);
+        if (!File.Exists(file)) return null;
+        var name = File.ReadAllText(file).Trim();
+        return name.Length > 0 && System.IO.Directory.Exists(Path.Combine(root, name)) ? name : null;
+    }
+
+    /// <summary>One index generation: its directory, writer and searchers, retired after a swap once no search uses it.</summary>
+    private sealed class Generation
+    {
+        public required string Name { get; init; }
+        public required LuceneDirectory Directory { get; init; }
+        public required IndexWriter Writer { get; init; }
+        public required SearcherManager Searchers { get; init; }
+        public int Users;
+        public int Retired;
+        private int _disposed;
+        public string? DeleteFolderOnDispose;
+
+        public static Generation Open(LuceneDirectory directory, string name, OpenMode mode, double ramBufferMb = 64)
+        {
+            var config = new IndexWriterConfig(ChineseAnalyzer.Version, new ChineseAnalyzer(outputUnigrams: true))
+            {
+                OpenMode = mode,
+                RAMBufferSizeMB = ramBufferMb,
+                MaxThreadStates = Math.Max(2, Environment.ProcessorCount),
+            };
+            var writer = new IndexWriter(directory, config);
+            return new Generation { Name = name, Directory = directory, Writer = writer, Searchers = new SearcherManager(writer, true, null) };
+        }
+
+        public void DisposeOnce()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+            Searchers.Dispose();
+            Writer.Dispose();
+            Directory.Dispose();
+            if (DeleteFolderOnDispose is { } folder) DeleteIndexFiles(folder);
+        }
+    }
+
+    /// <summary>The live generation, held so that a swap does not dispose it under a running search.</summary>
+    private Generation Enter()
+    {
+        while (true)
+        {
+            var g = Volatile.Read(ref _current);
+            Interlocked.Increment(ref g.Users);
+            if (Volatile.Read(ref g.Retired) == 0) return g;
+            Leave(g);
+        }
+    }
+
+    private static void Leave(Generation g)
+    {
+        if (Interlocked.Decrement(ref g.Users) == 0 && Volatile.Read(ref g.Retired) == 1) g.DisposeOnce();
+    }
+
+    /// <summary>Makes <paramref name="next"/> the live generation and disposes the old one once its searches end.</summary>
+    private void Swap(Generation next)
+    {
+        var old = Interlocked.Exchange(ref _current, next);
+        if (_root is not null)
+        {
+            WritePointer(_root, next.Name);
+            old.DeleteFolderOnDispose = Path.Combine(_root, old.Name);
+        }
+        Volatile.Write(ref old.Retired, 1);
+        if (Volatile.Read(ref old.Users) == 0) old.DisposeOnce();
+    }
+
+    /// <summary>Names the live generation. Atomic on POSIX and Windows: a reader sees the old name or the new one.</summary>
+    private static void WritePointer(string root, string name)
+    {
+        var temp = Path.Combine(root, PointerFile + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
+        File.WriteAllText(temp, name);
+        File.Move(temp, Path.Combine(root, PointerFile), overwrite: true);
+    }
+
+    /// <summary>Deletes a retired generation: its folder, or for the top-level (pre-generation) index only its files.</summary>
+    private static void DeleteIndexFiles(string folder)
+    {
+        try
+        {
+            var top = !Path.GetFileName(folder.TrimEnd(Path.DirectorySeparatorChar)).StartsWith("g-", StringComparison.Ordinal);
+            if (!top) { System.IO.Directory.Delete(folder, recursive: true); return; }
+            foreach (var file in System.IO.Directory.EnumerateFiles(folder))
+                if (Path.GetFileName(file) is var f && (f.StartsWith('_') || f.StartsWith("segments", StringComparison.Ordinal) || f == "write.lock"))
+                    File.Delete(file);
+        }
+        catch (IOException) { }           // another process still reading it; the next rebuild tries again
+        catch (UnauthorizedAccessException) { }
+    }
+
+    /// <summary>
+    /// A full rebuild beside the live index: add documents from several threads, then <see cref="IIndexBuild.CompleteAsync"/>
+    /// commits it with the feed cursor taken before reading and swaps it in. Disposing an incomplete build discards it.
+    /// </summary>
+    public Task<IIndexBuild> BeginRebuildAsync(CancellationToken ct) =>
+        Task.FromResult<IIndexBuild>(_root is null
+            ? new Build(this, Generation.Open(_newMemoryDirectory!(), "", OpenMode.CREATE, ramBufferMb: 256), null)
+            : NewGeneration(_root, this));
+
+    /// <summary>
+    /// A rebuild of the index folder at <paramref name="path"/> without opening its live generation, which a running app
+    /// may hold: on completion the new generation is named current, and the app swaps to it within a second.
+    /// </summary>
+    public static IIndexBuild BeginBuildBeside(string path) => NewGeneration(System.IO.Directory.CreateDirectory(path).FullName, null);
+
+    private static Build NewGeneration(string root, LuceneSearchIndex? owner)
+    {
+        var name = $"g-{DateTime.UtcNow:yyyyMMddHHmmssfff}-{Guid.NewGuid().ToString("N")[..6]}";
+        var generation = Generation.Open(FSDirectory.Open(Path.Combine(root, name)), name, OpenMode.CREATE, ramBufferMb: 256);
+        generation.DeleteFolderOnDispose = Path.Combine(root, name);
+        return new Build(owner, generation, root);
+    }
+
+    private sealed class Build(LuceneSearchIndex? owner, Generation generation, string? root) : IIndexBuild
+    {
+        private bool _completed;
+
+        /// <summary>Thread-safe: the writer analyses documents on the calling thread, so callers add from several.</summary>
+        public Task AddAsync(IReadOnlyCollection<ProductDocument> documents, CancellationToken ct)
+        {
+            ct.ThrowIfCancellationRequested();
+            generation.Writer.AddDocuments(documents.Select(ToLucene));
+            return Task.CompletedTask;
+        }
+
+        public async Task CompleteAsync(long feedCursor, CancellationToken ct)
+        {
+            generation.Writer.SetCommitData(new Dictionary<string, string> { [CursorKey] = feedCursor.ToString(CultureInfo.InvariantCulture) });
+            generation.Writer.Commit();
+            generation.Searchers.MaybeRefreshBlocking();
+            // Searches on the new generation read its columns first; do that now rather than in a visitor's request.
+            var searcher = generation.Searchers.Acquire();
+            try { foreach (var leaf in searcher.IndexReader.Leaves) SegmentColumns.For(leaf.AtomicReader); }
+            finally { generation.Searchers.Release(searcher); }
+            if (owner is null)
+            {
+                // Built for another process: close it, then name it current for whoever opens or follows the folder.
+                generation.DeleteFolderOnDispose = null;
+                generation.DisposeOnce();
+                WritePointer(root!, generation.Name);
+                _completed = true;
+                return;
+            }
+            await owner._writeLock.WaitAsync(ct);
+            try
+            {
+                generation.DeleteFolderOnDispose = null;
+                owner.Swap(generation);
+                _completed = true;
+            }
+            finally
+            {
+                owner._writeLock.Release();
+            }
+        }
+
+        public void Dispose()
+        {
+            if (!_completed) generation.DisposeOnce();
+        }
+    }
+
+    /// <summary>
+    /// Opens a generation another process (the reindex tool) has built and named in the pointer file, and swaps it in.
+    /// Returns true when it did. Call it now and then (the search worker does, every second).
+    /// </summary>
+    public async Task<bool> FollowSwapsAsync(CancellationToken ct)
+    {
+        if (_root is null || ReadPointer(_root) is not { } name || name == _current.Name) return false;
         await _writeLock.WaitAsync(ct);
         try
         {
-            foreach (var id in deletes) _writer.DeleteDocuments(new Term("id", Key(id)));
-            foreach (var doc in upserts) _writer.UpdateDocument(new Term("id", Key(doc.Id)), ToLucene(doc));
-            var current = ReadCursor();
-            _writer.SetCommitData(new Dictionary<string, string> { [CursorKey] = Math.Max(current, feedCursor).ToString(CultureInfo.InvariantCulture) });
-            _writer.Commit();
-            _searchers.MaybeRefreshBlocking();
+            if (name == _current.Name) return false;
+            var next = Generation.Open(FSDirectory.Open(Path.Combine(_root, name)), name, OpenMode.APPEND);
+            Swap(next);
+            return true;
         }
         finally
         {
@@ -61,20 +242,40 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
         }
     }
 
-    public Task<long> GetFeedCursorAsync(CancellationToken ct) => Task.FromResult(ReadCursor());
+    public async Task ApplyAsync(IReadOnlyCollection<ProductDocument> upserts, IReadOnlyCollection<int> deletes, long feedCursor, CancellationToken ct)
+    {
+        await _writeLock.WaitAsync(ct);
+        try
+        {
+            var g = _current;
+            foreach (var id in deletes) g.Writer.DeleteDocuments(new Term("id", Key(id)));
+            foreach (var doc in upserts) g.Writer.UpdateDocument(new Term("id", Key(doc.Id)), ToLucene(doc));
+            var current = ReadCursor(g);
+            g.Writer.SetCommitData(new Dictionary<string, string> { [CursorKey] = Math.Max(current, feedCursor).ToString(CultureInfo.InvariantCulture) });
+            g.Writer.Commit();
+            g.Searchers.MaybeRefreshBlocking();
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
 
-    private long ReadCursor() =>
-        _writer.CommitData is { } data && data.TryGetValue(CursorKey, out var text) && long.TryParse(text, CultureInfo.InvariantCulture, out var v) ? v : 0;
+    public Task<long> GetFeedCursorAsync(CancellationToken ct) => Task.FromResult(ReadCursor(Volatile.Read(ref _current)));
+
+    private static long ReadCursor(Generation g) =>
+        g.Writer.CommitData is { } data && data.TryGetValue(CursorKey, out var text) && long.TryParse(text, CultureInfo.InvariantCulture, out var v) ? v : 0;
 
     public async Task ClearAsync(CancellationToken ct)
     {
         await _writeLock.WaitAsync(ct);
         try
         {
-            _writer.DeleteAll();
-            _writer.SetCommitData(new Dictionary<string, string> { [CursorKey] = "0" });
-            _writer.Commit();
-            _searchers.MaybeRefreshBlocking();
+            var g = _current;
+            g.Writer.DeleteAll();
+            g.Writer.SetCommitData(new Dictionary<string, string> { [CursorKey] = "0" });
+            g.Writer.Commit();
+            g.Searchers.MaybeRefreshBlocking();
         }
         finally
         {
@@ -84,9 +285,17 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
 
     public Task<long> CountAsync(CancellationToken ct)
     {
-        var searcher = _searchers.Acquire();
-        try { return Task.FromResult((long)searcher.IndexReader.NumDocs); }
-        finally { _searchers.Release(searcher); }
+        var g = Enter();
+        try
+        {
+            var searcher = g.Searchers.Acquire();
+            try { return Task.FromResult((long)searcher.IndexReader.NumDocs); }
+            finally { g.Searchers.Release(searcher); }
+        }
+        finally
+        {
+            Leave(g);
+        }
     }
 
     private static string Key(int id) => id.ToString(CultureInfo.InvariantCulture);
@@ -134,7 +343,8 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
         var after = Cursor.Decode(request.After, request.Sort);
         var page = after is null ? Math.Clamp(request.Page, 1, SearchRequest.MaxPage) : 1;
 
-        var searcher = _searchers.Acquire();
+        var g = Enter();
+        var searcher = g.Searchers.Acquire();
         try
         {
             var outcome = new ColumnSearch(searcher, request, terms, page * size, after, ParallelFromDocs).Run();
@@ -150,15 +360,16 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
         }
         finally
         {
-            _searchers.Release(searcher);
+            g.Searchers.Release(searcher);
+            Leave(g);
         }
     }
 
     public void Dispose()
     {
-        _searchers.Dispose();
-        _writer.Dispose();
-        _directory.Dispose();
+        var g = Volatile.Read(ref _current);
+        Volatile.Write(ref g.Retired, 1);
+        g.DisposeOnce();
         _writeLock.Dispose();
     }
 }

@@ -77,7 +77,45 @@ public interface ISearchIndex
 
     Task ClearAsync(CancellationToken ct);
 
+    /// <summary>
+    /// Starts a full rebuild. Where the engine can (the embedded index), it is built beside the live index and swapped
+    /// in on completion, so searches never see a partial or empty index.
+    /// </summary>
+    Task<IIndexBuild> BeginRebuildAsync(CancellationToken ct);
+
     Task<SearchResult> SearchAsync(SearchRequest request, CancellationToken ct);
 
     Task<long> CountAsync(CancellationToken ct);
+}
+
+/// <summary>A rebuild in progress: documents may be added from several threads at once.</summary>
+public interface IIndexBuild : IDisposable
+{
+    Task AddAsync(IReadOnlyCollection<ProductDocument> documents, CancellationToken ct);
+
+    /// <summary>Commits the build with the change-feed position it reflects, and makes it the live index.</summary>
+    Task CompleteAsync(long feedCursor, CancellationToken ct);
+}
+
+/// <summary>
+/// A rebuild written into the live index itself (cleared first), for engines without a swap of their own yet: the
+/// Elasticsearch adapter, until it rebuilds into a new index behind an alias.
+/// </summary>
+public sealed class InPlaceIndexBuild : IIndexBuild
+{
+    private readonly ISearchIndex _index;
+
+    private InPlaceIndexBuild(ISearchIndex index) => _index = index;
+
+    public static async Task<IIndexBuild> BeginAsync(ISearchIndex index, CancellationToken ct)
+    {
+        await index.ClearAsync(ct);
+        return new InPlaceIndexBuild(index);
+    }
+
+    public Task AddAsync(IReadOnlyCollection<ProductDocument> documents, CancellationToken ct) => _index.ApplyAsync(documents, [], 0, ct);
+
+    public Task CompleteAsync(long feedCursor, CancellationToken ct) => _index.ApplyAsync([], [], feedCursor, ct);
+
+    public void Dispose() { }
 }

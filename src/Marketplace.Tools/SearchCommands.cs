@@ -12,8 +12,9 @@ public static class SearchCommands
 {
     public static async Task<int> ReindexAsync(MarketplaceDbContext db, string indexPath)
     {
-        using var index = new LuceneSearchIndex(indexPath);
-        var (docs, elapsed) = await new SearchIndexFeed(index).RebuildAsync(db, n => { if (n % 100_000 == 0) Console.WriteLine($"  {n:N0} documents…"); }, CancellationToken.None);
+        // Built beside the live generation, which a running app may hold open; the app swaps to it within a second.
+        using var build = LuceneSearchIndex.BeginBuildBeside(indexPath);
+        var (docs, elapsed) = await SearchIndexFeed.BuildAsync(db, build, n => { if (n % 100_000 == 0) Console.WriteLine($"  {n:N0} documents…"); }, CancellationToken.None);
         Console.WriteLine($"Indexed {docs:N0} listed products in {elapsed.TotalSeconds:0.0} s ({docs / Math.Max(0.001, elapsed.TotalSeconds):N0} products/s); index {FolderSize(indexPath) / 1024.0 / 1024.0:0.0} MiB at {indexPath}");
         return 0;
     }
@@ -90,5 +91,5 @@ public static class SearchCommands
 
     private static double P(List<double> sorted, int p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p / 100.0 * sorted.Count) - 1)];
 
-    private static long FolderSize(string path) => Directory.EnumerateFiles(path).Sum(f => new FileInfo(f).Length);
+    private static long FolderSize(string path) => Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
 }

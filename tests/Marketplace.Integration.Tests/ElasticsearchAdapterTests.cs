@@ -190,6 +190,7 @@ public sealed class ElasticsearchContractTests : SearchIndexContract
         }
         public Task<long> GetFeedCursorAsync(CancellationToken ct) => inner.GetFeedCursorAsync(ct);
         public Task ClearAsync(CancellationToken ct) => inner.ClearAsync(ct);
+        public Task<IIndexBuild> BeginRebuildAsync(CancellationToken ct) => InPlaceIndexBuild.BeginAsync(this, ct);
         public Task<SearchResult> SearchAsync(SearchRequest request, CancellationToken ct) => inner.SearchAsync(request, ct);
         public Task<long> CountAsync(CancellationToken ct) => inner.CountAsync(ct);
     }

@@ -3,6 +3,7 @@ using Lucene.Net.Search;
 using Lucene.Net.Store;
 using Marketplace.Domain;
 using Marketplace.Search;
+using Directory = System.IO.Directory;
 
 namespace Marketplace.Integration.Tests;
 
@@ -177,5 +178,97 @@ public sealed class SearchEquivalenceTests : IDisposable
     public void Dispose()
     {
         _index.Dispose();
+    }
+}
+
+/// <summary>A full rebuild is written beside the live index and swapped in: searches answer throughout, never from an empty index.</summary>
+public sealed class SearchRebuildTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("mp-rebuild-").FullName;
+
+    private static ProductDocument Doc(int id, string name) =>
+        new(id, name, "", "合作社", 1, "大米", 520000, "贵州省", 520324, "正安县", Certification.None, 5_000, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc), 0, null);
+
+    [Fact]
+    public async Task Searches_answer_from_the_old_index_until_the_new_one_is_complete_then_from_the_new_one()
+    {
+        using var index = new LuceneSearchIndex(_folder);
+        await index.ApplyAsync(Enumerable.Range(1, 2_000).Select(i => Doc(i, "旧米 " + i)).ToList(), [], 10, CancellationToken.None);
+        var before = index.GenerationName;
+
+        using var stop = new CancellationTokenSource();
+        var answers = 0;
+        var searching = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var r = await index.SearchAsync(new SearchRequest { Query = "米" }, CancellationToken.None);
+                Assert.True(r.Total is 2_000 or 3_000, $"search saw {r.Total} documents during the rebuild");
+                Interlocked.Increment(ref answers);
+            }
+        });
+
+        using (var build = await index.BeginRebuildAsync(CancellationToken.None))
+        {
+            foreach (var chunk in Enumerable.Range(1, 3_000).Chunk(250))
+            {
+                await build.AddAsync(chunk.Select(i => Doc(i, "新米 " + i)).ToList(), CancellationToken.None);
+                Assert.Equal(2_000, (await index.SearchAsync(new SearchRequest { Query = "米" }, CancellationToken.None)).Total);
+            }
+            Assert.Equal(0, (await index.SearchAsync(new SearchRequest { Query = "新米" }, CancellationToken.None)).Total);
+            await build.CompleteAsync(42, CancellationToken.None);
+        }
+        await Task.Delay(100);
+        await stop.CancelAsync();
+        await searching;
+
+        Assert.True(answers > 0);
+        Assert.Equal(3_000, (await index.SearchAsync(new SearchRequest { Query = "新米" }, CancellationToken.None)).Total);
+        Assert.Equal(0, (await index.SearchAsync(new SearchRequest { Query = "旧米" }, CancellationToken.None)).Total);
+        Assert.Equal(42, await index.GetFeedCursorAsync(CancellationToken.None));
+        Assert.NotEqual(before, index.GenerationName);
+        // The old generation is gone from disk; the new one is what a restart opens.
+        Assert.Equal([index.GenerationName], Directory.GetDirectories(_folder).Select(Path.GetFileName));
+        index.Dispose();
+        using var reopened = new LuceneSearchIndex(_folder);
+        Assert.Equal(3_000, (await reopened.SearchAsync(new SearchRequest { Query = "新米" }, CancellationToken.None)).Total);
+    }
+
+    [Fact]
+    public async Task An_abandoned_rebuild_leaves_the_live_index_as_it_was()
+    {
+        using var index = new LuceneSearchIndex(_folder);
+        await index.ApplyAsync([Doc(1, "旧米")], [], 5, CancellationToken.None);
+        using (var build = await index.BeginRebuildAsync(CancellationToken.None))
+            await build.AddAsync([Doc(2, "新米")], CancellationToken.None);
+        Assert.Equal(1, (await index.SearchAsync(new SearchRequest { Query = "旧米" }, CancellationToken.None)).Total);
+        Assert.Equal(5, await index.GetFeedCursorAsync(CancellationToken.None));
+        Assert.Empty(Directory.GetDirectories(_folder));
+    }
+
+    [Fact]
+    public async Task A_rebuild_by_another_process_beside_a_running_index_is_followed()
+    {
+        using var running = new LuceneSearchIndex(_folder);
+        await running.ApplyAsync([Doc(1, "旧米")], [], 5, CancellationToken.None);
+        Assert.False(await running.FollowSwapsAsync(CancellationToken.None));
+
+        // The reindex tool builds a generation in the folder the app holds open, and names it current.
+        using (var build = LuceneSearchIndex.BeginBuildBeside(_folder))
+        {
+            await build.AddAsync([Doc(1, "新米"), Doc(2, "新米")], CancellationToken.None);
+            await build.CompleteAsync(9, CancellationToken.None);
+        }
+        Assert.Equal(1, (await running.SearchAsync(new SearchRequest { Query = "旧米" }, CancellationToken.None)).Total);
+        Assert.True(await running.FollowSwapsAsync(CancellationToken.None));
+        Assert.Equal(2, (await running.SearchAsync(new SearchRequest { Query = "新米" }, CancellationToken.None)).Total);
+        Assert.Equal(9, await running.GetFeedCursorAsync(CancellationToken.None));
+        await running.ApplyAsync([Doc(3, "新米")], [], 10, CancellationToken.None);
+        Assert.Equal(3, (await running.SearchAsync(new SearchRequest { Query = "新米" }, CancellationToken.None)).Total);
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_folder, true); } catch (IOException) { }
     }
 }

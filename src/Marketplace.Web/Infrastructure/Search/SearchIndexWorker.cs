@@ -54,6 +54,9 @@ public sealed class SearchIndexWorker(IServiceScopeFactory scopes, ISearchIndex 
             {
                 using var scope = scopes.CreateScope();
                 var db = scope.ServiceProvider.GetRequiredService<MarketplaceDbContext>();
+                // A rebuild by the reindex tool beside this node's embedded index is swapped in here.
+                if (index is LuceneSearchIndex embedded && await embedded.FollowSwapsAsync(stoppingToken))
+                    logger.LogInformation("Search index: switched to the rebuilt generation {Name}", embedded.GenerationName);
                 if (await MayWriteAsync(db, stoppingToken))
                 {
                     var applied = await feed.CatchUpAsync(db, stoppingToken);
