@@ -151,6 +151,16 @@ builder.Services.AddHealthChecks().AddDbContextCheck<MarketplaceDbContext>("data
 });
 
 builder.Services.AddMemoryCache();
+// Rendered public pages for anonymous visitors, evicted by tag as the product change feed moves (issue 12).
+var pageCache = PublicPageCacheOptions.Read(config);
+builder.Services.AddSingleton(pageCache);
+builder.Services.AddOutputCache(o =>
+{
+    o.SizeLimit = pageCache.SizeLimitBytes;
+    o.DefaultExpirationTimeSpan = pageCache.Duration;
+    o.AddBasePolicy(new PublicPagePolicy(pageCache));
+});
+builder.Services.AddSingleton<PublicPageEvictor>();
 builder.Services.AddMarketplaceRateLimits(RateLimitOptions.Read(config));
 // Behind a reverse proxy, the client's address (for rate limits, throttling and the audit log) is the forwarded one, but
 // only from the proxies named here (ReverseProxy:KnownProxies, comma-separated addresses); nobody else can claim one.
@@ -260,7 +270,11 @@ app.UseStaticFiles(new StaticFileOptions
 app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
+// After authentication, so that only anonymous visitors are served stored pages; before the rate limiter, so that a
+// stored page costs no search budget (a query not yet stored does).
+app.UseOutputCache();
 app.UseRateLimiter();
+app.UseMiddleware<PublicPageETagMiddleware>();
 
 app.MapHealthChecks("/health", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
 {

@@ -74,6 +74,7 @@ public class CatalogHttpTests(MarketplaceAppFactory app) : IClassFixture<Marketp
         // A new price goes back to review and off the storefront.
         Assert.Equal(HttpStatusCode.Redirect, (await vendor.PostFormAsync($"/vendor/products/{id}", $"/vendor/products/{id}", ProductForm(county, price: "99.90"))).StatusCode);
         Assert.Equal(ProductStatus.PendingReview, await StatusOf(id));
+        await app.SearchCaughtUpAsync(); // a stored public page is evicted once the change feed reaches it (within a second)
         await app.CreateClient().GetPageAsync($"/products/{id}", HttpStatusCode.NotFound);
 
         var rejected = await ReviewAsync(admin, id, "Reject", "价格明显高于同类商品");

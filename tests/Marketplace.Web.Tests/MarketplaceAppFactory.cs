@@ -87,6 +87,7 @@ public class MarketplaceAppFactory : WebApplicationFactory<Program>
             await Task.Delay(50);
         }
         await Db(db => new Marketplace.Search.SearchIndexFeed(index).CatchUpAsync(db, CancellationToken.None));
+        await Db(async db => { await Services.GetRequiredService<PublicPageEvictor>().EvictChangedAsync(db, CancellationToken.None); return 0; });
     }
 
     /// <summary>Reads the app's own database, to compare what the pages show with what is stored.</summary>

@@ -24,6 +24,7 @@ public sealed class SearchController(
     public async Task<IActionResult> Index(string? q, int[]? category, int[]? province, int[]? county, string[]? cert, string? price,
         string? sort, int? page, string? after, CancellationToken ct)
     {
+        HttpContext.Tag(PublicPageTags.Search);
         var raw = q ?? "";
         var query = Normalize(raw);
         string? message = null;

@@ -9,7 +9,8 @@ namespace Marketplace.Web.Infrastructure.Search;
 /// a time (the holder of the "search-feed" database lease) builds and follows; the others stand by and take over
 /// when the lease lapses. Applying twice would be harmless (upserts by id, a cursor that only moves forward), just work.
 /// </summary>
-public sealed class SearchIndexWorker(IServiceScopeFactory scopes, ISearchIndex index, TimeProvider clock, ILogger<SearchIndexWorker> logger) : BackgroundService
+public sealed class SearchIndexWorker(
+    IServiceScopeFactory scopes, ISearchIndex index, PublicPageEvictor pages, TimeProvider clock, ILogger<SearchIndexWorker> logger) : BackgroundService
 {
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     public const string LeaseName = "search-feed";
@@ -62,6 +63,8 @@ public sealed class SearchIndexWorker(IServiceScopeFactory scopes, ISearchIndex 
                     var applied = await feed.CatchUpAsync(db, stoppingToken);
                     if (applied > 0) logger.LogDebug("Search index applied {Changes} product changes", applied);
                 }
+                // Whoever moved the index (this node or the lease holder), the pages it changed are evicted here.
+                await pages.EvictChangedAsync(db, stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
