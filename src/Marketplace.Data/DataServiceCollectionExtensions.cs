@@ -17,7 +17,7 @@ public static class DataServiceCollectionExtensions
         {
             case DatabaseProvider.Sqlite:
                 EnsureSqliteFolder(options.ConnectionString);
-                services.AddDbContext<SqliteMarketplaceDbContext>(o => ConfigureSqlite(o, options.ConnectionString));
+                services.AddDbContext<SqliteMarketplaceDbContext>(o => ConfigureSqlite(o, options.ConnectionString, options.SqliteSynchronous));
                 services.AddScoped<MarketplaceDbContext>(sp => sp.GetRequiredService<SqliteMarketplaceDbContext>());
                 break;
             case DatabaseProvider.SqlServer:
@@ -30,8 +30,32 @@ public static class DataServiceCollectionExtensions
         return services;
     }
 
-    public static DbContextOptionsBuilder ConfigureSqlite(DbContextOptionsBuilder o, string connectionString) =>
+    public static DbContextOptionsBuilder ConfigureSqlite(DbContextOptionsBuilder o, string connectionString, SqliteSynchronous synchronous = SqliteSynchronous.Full)
+    {
         o.UseSqlite(connectionString, s => s.MigrationsHistoryTable("__EFMigrationsHistory"));
+        if (synchronous != SqliteSynchronous.Full) o.AddInterceptors(new SqlitePragmas(synchronous));
+        return o;
+    }
+
+    /// <summary>Sets the connection's <c>synchronous</c> level each time EF opens it (a per-connection setting).</summary>
+    private sealed class SqlitePragmas(SqliteSynchronous synchronous) : Microsoft.EntityFrameworkCore.Diagnostics.DbConnectionInterceptor
+    {
+        private readonly string _sql = $"PRAGMA synchronous={synchronous.ToString().ToUpperInvariant()};";
+
+        public override void ConnectionOpened(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = _sql;
+            command.ExecuteNonQuery();
+        }
+
+        public override async Task ConnectionOpenedAsync(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = _sql;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
 
     public static DbContextOptionsBuilder ConfigureSqlServer(DbContextOptionsBuilder o, string connectionString) =>
         o.UseSqlServer(connectionString, s => s.EnableRetryOnFailure());
@@ -39,7 +63,7 @@ public static class DataServiceCollectionExtensions
     public static MarketplaceDbContext CreateContext(DatabaseOptions options) => options.Provider switch
     {
         DatabaseProvider.Sqlite => new SqliteMarketplaceDbContext(
-            (DbContextOptions<SqliteMarketplaceDbContext>)ConfigureSqlite(new DbContextOptionsBuilder<SqliteMarketplaceDbContext>(), options.ConnectionString).Options),
+            (DbContextOptions<SqliteMarketplaceDbContext>)ConfigureSqlite(new DbContextOptionsBuilder<SqliteMarketplaceDbContext>(), options.ConnectionString, options.SqliteSynchronous).Options),
         DatabaseProvider.SqlServer => new SqlServerMarketplaceDbContext(
             (DbContextOptions<SqlServerMarketplaceDbContext>)ConfigureSqlServer(new DbContextOptionsBuilder<SqlServerMarketplaceDbContext>(), options.ConnectionString).Options),
         _ => throw new InvalidOperationException($"Unsupported database provider {options.Provider}."),

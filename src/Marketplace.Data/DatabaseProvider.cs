@@ -16,6 +16,13 @@ public sealed class DatabaseOptions
     public bool MigrateOnStartup { get; init; } = true;
 
     /// <summary>
+    /// SQLite's <c>synchronous</c> level (write-ahead log mode). Full: every commit is flushed to disk before it returns.
+    /// Normal: commits survive an application crash, but the last ones may be lost if the machine loses power or the
+    /// operating system crashes; in exchange a commit no longer waits for the disk.
+    /// </summary>
+    public SqliteSynchronous SqliteSynchronous { get; init; } = SqliteSynchronous.Full;
+
+    /// <summary>
     /// Reads and checks the "Database" section, failing fast with a message a person can act on:
     /// a typo in the provider must never fall back silently to another database.
     /// </summary>
@@ -43,6 +50,20 @@ public sealed class DatabaseOptions
 
         var migrateText = get("Database:MigrateOnStartup");
         var migrate = string.IsNullOrWhiteSpace(migrateText) || bool.Parse(migrateText);
-        return new DatabaseOptions { Provider = provider, ConnectionString = connection, MigrateOnStartup = migrate };
+        var syncText = get("Database:SqliteSynchronous");
+        var synchronous = SqliteSynchronous.Full;
+        if (!string.IsNullOrWhiteSpace(syncText)
+            && (!Enum.TryParse(syncText.Trim(), ignoreCase: true, out synchronous) || !Enum.IsDefined(synchronous) || int.TryParse(syncText, out _)))
+            throw new InvalidOperationException(
+                $"Database:SqliteSynchronous '{syncText}' is not supported; use 'Full' or 'Normal'. " +
+                $"Database:SqliteSynchronous “{syncText}” 不受支持，请使用 Full 或 Normal。");
+        return new DatabaseOptions { Provider = provider, ConnectionString = connection, MigrateOnStartup = migrate, SqliteSynchronous = synchronous };
     }
+}
+
+/// <summary>SQLite's durability levels offered (see <see cref="DatabaseOptions.SqliteSynchronous"/>).</summary>
+public enum SqliteSynchronous
+{
+    Full,
+    Normal,
 }

@@ -45,16 +45,47 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
     public DbSet<QuotaLedgerMonth> QuotaLedgerMonths => Set<QuotaLedgerMonth>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         BumpVersions();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        using var gate = await EnterWriteGateAsync(cancellationToken);
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         BumpVersions();
+        using var gate = EnterWriteGateAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
         return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    /// <summary>
+    /// The database's single-writer gate in this process, or null where the database takes concurrent writers itself.
+    /// </summary>
+    protected virtual SemaphoreSlim? WriteGate => null;
+
+    /// <summary>How long a writer waits its turn before going ahead anyway (and leaving the waiting to the database).</summary>
+    public static readonly TimeSpan WriteGateWait = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Waits for this process's turn to write, where the database has a single writer (SQLite): writers queue here, in
+    /// order and woken at once, instead of colliding in the database and retrying after sleeps. Within a transaction
+    /// this context already holds it (or began it ungated), so nothing is taken twice. Dispose the result to release.
+    /// </summary>
+    public async ValueTask<IDisposable?> EnterWriteGateAsync(CancellationToken ct)
+    {
+        if (WriteGate is not { } gate || Database.CurrentTransaction is not null) return null;
+        return await gate.WaitAsync(WriteGateWait, ct) ? new GateTurn(gate) : null;
+    }
+
+    private sealed class GateTurn(SemaphoreSlim gate) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0) gate.Release();
+        }
     }
 
     /// <summary>
@@ -415,7 +446,17 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
 }
 
 public sealed class SqliteMarketplaceDbContext(DbContextOptions<SqliteMarketplaceDbContext> options)
-    : MarketplaceDbContext(options);
+    : MarketplaceDbContext(options)
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
+    private SemaphoreSlim? _gate;
+
+    /// <summary>One gate per database file in this process: SQLite lets one writer in at a time.</summary>
+    protected override SemaphoreSlim WriteGate => _gate ??= Gates.GetOrAdd(
+        Path.GetFullPath(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(Database.GetConnectionString()).DataSource is { Length: > 0 } file
+            && file != ":memory:" ? file : "memory:" + Database.GetConnectionString()),
+        _ => new SemaphoreSlim(1, 1));
+}
 
 public sealed class SqlServerMarketplaceDbContext(DbContextOptions<SqlServerMarketplaceDbContext> options)
     : MarketplaceDbContext(options);

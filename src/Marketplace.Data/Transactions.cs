@@ -11,6 +11,7 @@ public static class Transactions
     public static Task<T> InTransactionAsync<T>(this MarketplaceDbContext db, Func<Task<T>> work, CancellationToken ct) =>
         db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
+            using var turn = await db.EnterWriteGateAsync(ct); // a single-writer database: queue here, not in its lock
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             var result = await work();
             await tx.CommitAsync(ct);

@@ -134,4 +134,28 @@ public class DatabaseTests
         Assert.Equal(DatabaseProvider.Sqlite, defaults.Provider);
         Assert.Equal("Data Source=/tmp/x.db", defaults.ConnectionString);
     }
+
+    [Fact]
+    public async Task Sqlite_durability_is_full_unless_normal_is_asked_for_and_a_typo_is_refused()
+    {
+        Assert.Equal(SqliteSynchronous.Full, DatabaseOptions.Read(_ => null, "x.db").SqliteSynchronous);
+        var ex = Assert.Throws<InvalidOperationException>(() => DatabaseOptions.Read(k => k == "Database:SqliteSynchronous" ? "off" : null, "x.db"));
+        Assert.Contains("'off'", ex.Message);
+
+        using var sqlite = new TempSqlite();
+        foreach (var (setting, expected) in new[] { ((string?)null, 2L), ("normal", 1L) })
+        {
+            var options = DatabaseOptions.Read(k => k switch
+            {
+                "Database:SqliteSynchronous" => setting,
+                "Database:ConnectionString" => sqlite.Options.ConnectionString,
+                _ => null,
+            }, "x.db");
+            await using var db = DataServiceCollectionExtensions.CreateContext(options);
+            await db.Database.OpenConnectionAsync();
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = "PRAGMA synchronous;";
+            Assert.Equal(expected, (long)(await command.ExecuteScalarAsync())!);
+        }
+    }
 }

@@ -37,6 +37,7 @@ public sealed class AdmissionService(MarketplaceDbContext db, UserManager<AppUse
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
         {
+            using var turn = await db.EnterWriteGateAsync(ct);
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             var vendor = new Vendor
             {
