@@ -45,6 +45,10 @@ public static partial class CheckoutLoad
         var scarce = Math.Clamp(Int(o, "products", 4), 1, 20);
         var stock = Math.Clamp(Int(o, "stock", 60), 1, 100_000);
         var password = o.GetValueOrDefault("password") ?? "Load#2026-run";
+        // "trade" (the whole order life, vendors included) or "orders" (buyers only add to carts and check out, as fast
+        // as they can: the orders-per-second figure, with the stock checks as strict as ever).
+        var flow = o.GetValueOrDefault("flow") ?? "trade";
+        if (flow is not ("trade" or "orders")) throw new ArgumentException($"--flow must be trade or orders, got '{flow}'.");
 
         // Arrange in the database: scarce products of distinct vendors, and accounts for the run.
         var products = await ScarceProductsAsync(db, scarce, stock);
@@ -67,8 +71,12 @@ public static partial class CheckoutLoad
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         var clock = Stopwatch.StartNew();
         var workers = new List<Task>();
-        foreach (var name in buyerNames) workers.Add(BuyerAsync(baseUrl, name, password, products.Select(p => p.Id).ToArray(), tally, stop.Token));
-        foreach (var name in vendorNames) workers.Add(VendorAsync(baseUrl, name, password, tally, stop.Token));
+        foreach (var name in buyerNames)
+            workers.Add(flow == "orders"
+                ? OrderingBuyerAsync(baseUrl, name, password, products.Select(p => p.Id).ToArray(), tally, stop.Token)
+                : BuyerAsync(baseUrl, name, password, products.Select(p => p.Id).ToArray(), tally, stop.Token));
+        if (flow == "trade")
+            foreach (var name in vendorNames) workers.Add(VendorAsync(baseUrl, name, password, tally, stop.Token));
         for (var i = 0; i < visitors; i++) workers.Add(VisitorAsync(baseUrl, browse, i, tally, stop.Token));
         await Task.WhenAll(workers);
         var elapsed = clock.Elapsed.TotalSeconds;
@@ -234,6 +242,40 @@ public static partial class CheckoutLoad
                         new() { ["quality"] = "5", ["delivery"] = "4", ["service"] = "5", ["comment"] = "负载测试：米质好" }, HttpStatusCode.Redirect) == HttpStatusCode.Redirect)
                     Interlocked.Increment(ref tally.Completed);
             }
+        }
+    }
+
+    /// <summary>
+    /// A buyer who only orders: one product page for the anti-forgery token (it serves every form of the session), then
+    /// add to cart and check out, again and again. A refusal for stock empties the cart as in the full flow.
+    /// </summary>
+    private static async Task OrderingBuyerAsync(Uri baseUrl, string user, string password, int[] products, Tally tally, CancellationToken stop)
+    {
+        using var web = await Browser.SignInAsync(baseUrl, user, password, tally);
+        if (web is null) return;
+        var random = new Random(user.GetHashCode());
+        var token = await web.TokenAsync($"/products/{products[0]}", "GET /products/{id}");
+        while (token is not null && !stop.IsCancellationRequested)
+        {
+            var product = products[random.Next(products.Length)];
+            var add = await web.PostAsync("/cart/add", "POST /cart/add", token, new() { ["productId"] = $"{product}", ["quantity"] = $"{random.Next(1, 4)}" }, HttpStatusCode.Redirect, HttpStatusCode.UnprocessableEntity);
+            if (add == HttpStatusCode.UnprocessableEntity)
+            {
+                if (web.RefusedForStock()) Interlocked.Increment(ref tally.RefusedStock);
+                else tally.Error($"POST /cart/add 422 {Browser.Reason(web.LastBody)}");
+                continue;
+            }
+            var checkout = await web.PostAsync("/cart/checkout", "POST /cart/checkout", token, new()
+            {
+                ["DeliveryAddress"] = "贵州省贵阳市观山湖区林城西路 机关食堂", ["CanteenContact"] = "陈师傅", ["ContactPhone"] = "13700000000",
+            }, HttpStatusCode.Redirect, HttpStatusCode.UnprocessableEntity);
+            if (checkout == HttpStatusCode.Redirect) { Interlocked.Increment(ref tally.Placed); continue; }
+            if (web.RefusedForStock()) Interlocked.Increment(ref tally.RefusedStock);
+            else tally.Error($"POST /cart/checkout 422 {Browser.Reason(web.LastBody)}");
+            var page = await web.GetAsync("/cart", "GET /cart");
+            if (page is not null)
+                foreach (Match m in CartItem().Matches(page))
+                    await web.PostAsync($"/cart/items/{m.Groups[1].Value}", "POST /cart/items/{id}", token, new() { ["quantity"] = "0" }, HttpStatusCode.Redirect);
         }
     }
 

@@ -38,12 +38,13 @@ public static class Program
           load     [--url http://127.0.0.1:5080] [--paths /,/categories/1,…] [--seconds 10] [--concurrency 8]
               Bounded load against a running app on loopback; prints p50/p95/p99 per path.
           load     --scenario checkout [--db FILE | …] [--url …] [--seconds 30] [--buyers 8] [--visitors 4] [--products 4]
-                   [--stock 60] [--password P]
+                   [--stock 60] [--password P] [--flow trade|orders]
               Visitors browse and search while buyers (accounts load.buyer.N, one per unit, created or reset in the
               database) check out scarce products (--products of distinct vendors, stock set to --stock) and accept and
               evaluate what is shipped, and those vendors (load.vendor.ID) confirm transfers, ship and upload invoices,
               all through the pages. Prints p50/p95/p99 per route and every error, then checks in the database that
               stock + ordered = starting stock, order totals = their lines, and one ledger credit per completed order.
+              --flow orders: buyers only add to carts and check out (orders per second), vendors stay idle.
               Start the app with raised budgets: RateLimits__SignInsPerMinute, __SearchesPerMinute, __UploadsPerMinute.
 
         Defaults: --provider Sqlite --db App_Data/marketplace.db

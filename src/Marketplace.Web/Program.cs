@@ -193,6 +193,7 @@ builder.Services.AddScoped(sp => new Marketplace.Data.Quota.MonthEndJob(sp.GetRe
     QueueEmails = Marketplace.Web.Features.Finance.EmailOptions.IsConfigured(config),
 });
 builder.Services.AddScoped<Marketplace.Web.Features.Buying.CheckoutService>();
+builder.Services.AddSingleton<Marketplace.Web.Features.Buying.OrderNumbers>();
 builder.Services.AddScoped<Marketplace.Web.Features.Buying.OrderService>();
 builder.Services.AddSingleton(sp => new Marketplace.Web.Infrastructure.Images.InvoiceStore(Path.Combine(dataFolder, "invoices"),
     sp.GetRequiredService<Marketplace.Web.Infrastructure.Images.ProductImageProcessor>()));

@@ -90,6 +90,35 @@ public class CheckoutTests(MarketplaceAppFactory app) : IClassFixture<Marketplac
         Assert.Equal(2, await app.Db(db => db.OrderHistory.CountAsync(h => orders.Select(o => o.Id).Contains(h.OrderId) && h.Action == "Place")));
     }
 
+    /// <summary>Gives an order number that is already taken, then fresh ones.</summary>
+    private sealed class ClashingNumbers(string taken) : OrderNumbers
+    {
+        public int Calls;
+        public override string Next(DateTimeOffset now) => Interlocked.Increment(ref Calls) == 1 ? taken : base.Next(now);
+    }
+
+    [Fact]
+    public async Task An_order_number_that_is_already_taken_is_drawn_again_and_the_checkout_goes_through_once()
+    {
+        var product = await ListedProductAsync(skip: 30, stock: 10);
+        var buyers = await BuyersAsync("clash", 2);
+        await Checkout(async s => { await s.AddAsync(buyers[0], product, 1, default); return 0; });
+        var first = (await Checkout(s => s.CheckoutAsync(buyers[0], Delivery, default)))[0];
+
+        await Checkout(async s => { await s.AddAsync(buyers[1], product, 2, default); return 0; });
+        using var scope = app.Services.CreateScope();
+        var numbers = new ClashingNumbers(first);
+        var service = new CheckoutService(scope.ServiceProvider.GetRequiredService<Marketplace.Data.MarketplaceDbContext>(), TimeProvider.System, numbers);
+        var second = await service.CheckoutAsync(buyers[1], Delivery, default);
+
+        Assert.Equal(2, numbers.Calls);
+        Assert.NotEqual(first, Assert.Single(second));
+        Assert.Equal(7, await app.Db(db => db.Products.Where(p => p.Id == product).Select(p => p.Stock).FirstAsync()));
+        Assert.Equal(1, await app.Db(db => db.Orders.CountAsync(o => o.Number == second[0])));
+        Assert.Equal(3, await app.Db(db => db.OrderLines.Where(l => l.ProductId == product).SumAsync(l => l.Quantity)));
+        Assert.Empty(await Checkout(s => s.CartAsync(buyers[1], default)));
+    }
+
     [Theory]
     [InlineData(-1, "数量")]
     [InlineData(0, "数量")]

@@ -20,7 +20,7 @@ public sealed record CartLineView(long Id, int ProductId, string Name, string Sp
 /// that moment, stock reserved in the same transaction. Each product row carries a version, so when two buyers race
 /// for the last units exactly one save succeeds and stock never goes below zero (a check constraint backs this up).
 /// </summary>
-public sealed class CheckoutService(MarketplaceDbContext db, TimeProvider clock)
+public sealed class CheckoutService(MarketplaceDbContext db, TimeProvider clock, OrderNumbers orderNumbers)
 {
     public const int MaxQuantity = 100_000;
     /// <summary>Distinct products in one cart: a canteen's weekly order is a few dozen; ten thousand is a script.</summary>
@@ -99,7 +99,35 @@ public sealed class CheckoutService(MarketplaceDbContext db, TimeProvider clock)
         var contact = input.CanteenContact!.Trim();
         var phone = input.ContactPhone!.Trim();
 
-        return await db.InTransactionAsync(async () =>
+        // Order numbers and payment codes are random (8 digits a day; 8 letters); a clash with an existing order is
+        // refused by their unique indexes, and the checkout is then simply made again with new ones.
+        var tried = new List<(string Number, string Code)>();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await PlaceAsync(buyer, unitId, address, contact, phone, tried, ct);
+            }
+            catch (DbUpdateException) when (attempt < 3 && tried.Count > 0)
+            {
+                db.ChangeTracker.Clear();
+                if (!await NumberTakenAsync(tried, ct)) throw;
+                tried.Clear();
+            }
+        }
+    }
+
+    private async Task<bool> NumberTakenAsync(List<(string Number, string Code)> tried, CancellationToken ct)
+    {
+        var numbers = tried.Select(t => t.Number).ToList();
+        var codes = tried.Select(t => t.Code).ToList();
+        return await db.Orders.AsNoTracking().AnyAsync(o => numbers.Contains(o.Number) || codes.Contains(o.PaymentCode), ct);
+    }
+
+    private Task<IReadOnlyList<string>> PlaceAsync(Actor buyer, int unitId, string address, string contact, string phone,
+        List<(string Number, string Code)> tried, CancellationToken ct)
+    {
+        return db.InTransactionAsync(async () =>
         {
             var items = await db.CartItems.Include(c => c.Product).ThenInclude(p => p!.Vendor).Where(c => c.UserId == buyer.UserId).ToListAsync(ct);
             if (items.Count == 0) throw new DomainException("采购车是空的", "The cart is empty.");
@@ -133,6 +161,7 @@ public sealed class CheckoutService(MarketplaceDbContext db, TimeProvider clock)
                 order.TotalFen = order.Lines.Sum(l => l.LineTotalFen);
                 db.Orders.Add(order);
                 numbers.Add(order.Number);
+                tried.Add((order.Number, order.PaymentCode));
             }
             db.CartItems.RemoveRange(items);
             try
@@ -158,8 +187,15 @@ public sealed class CheckoutService(MarketplaceDbContext db, TimeProvider clock)
     private static int RequireBuyer(Actor actor) =>
         actor.Is(Roles.Buyer) && actor.UnitId is { } unit ? unit : throw new ForbiddenException("只有预算单位的采购员可以下单", "Only a budget unit's buyer can order.");
 
-    private string NewNumber() => clock.GetUtcNow().AddHours(8).ToString("yyyyMMdd") + RandomNumberGenerator.GetInt32(0, 100_000_000).ToString("00000000");
+    private string NewNumber() => orderNumbers.Next(clock.GetUtcNow());
 
     private const string CodeAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"; // no 0/O, 1/I/L: read over the phone and typed at a bank
     private static string NewPaymentCode() => new(Enumerable.Range(0, 8).Select(_ => CodeAlphabet[RandomNumberGenerator.GetInt32(CodeAlphabet.Length)]).ToArray());
+}
+
+/// <summary>Order numbers: the China date and eight random digits (a clash is retried by the checkout).</summary>
+public class OrderNumbers
+{
+    public virtual string Next(DateTimeOffset now) => now.AddHours(8).ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture)
+                                                      + RandomNumberGenerator.GetInt32(0, 100_000_000).ToString("00000000", System.Globalization.CultureInfo.InvariantCulture);
 }
