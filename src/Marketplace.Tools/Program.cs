@@ -33,6 +33,9 @@ public static class Program
 
           reindex  [--db FILE | …] [--index FOLDER]
               Rebuild the embedded search index from the database (default folder: App_Data/search-index).
+          baseline-server [--db FILE | …] [--url http://127.0.0.1:5099]
+              The thinnest MVC + EF Core page listing a category's newest 20 products (GET /categories/{id}), for
+              load runs that compare the storefront with it in the same session.
           bench-search [--db FILE | …] [--index FOLDER] [--iterations 200] [--like-iterations 10] [--rebuild true]
               p50/p95/p99 of typical queries on the index, next to a SQL LIKE scan of the same database.
           load     [--url http://127.0.0.1:5080] [--paths /,/categories/1,…] [--seconds 10] [--concurrency 8]
@@ -71,6 +74,7 @@ public static class Program
                     Int(options, "region", 0), options.GetValueOrDefault("out"), options.GetValueOrDefault("covering-baseline") == "true")),
                 "bench-finance" => await WithDb(options, db => FinanceCommands.BenchAsync(db, Int(options, "year", 0), Int(options, "month", 0),
                     Int(options, "region", 0), Int(options, "iterations", 20))),
+                "baseline-server" => await BaselineServer.RunAsync(Database(options), options),
                 "reindex" => await WithDb(options, db => SearchCommands.ReindexAsync(db, IndexPath(options))),
                 "bench-search" => await WithDb(options, db => SearchCommands.BenchAsync(db, IndexPath(options),
                     Int(options, "iterations", 200), Int(options, "like-iterations", 10), options.GetValueOrDefault("rebuild") == "true")),
