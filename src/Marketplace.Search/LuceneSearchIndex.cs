@@ -74,14 +74,18 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
         private int _disposed;
         public string? DeleteFolderOnDispose;
 
-        public static Generation Open(LuceneDirectory directory, string name, OpenMode mode, double ramBufferMb = 64)
+        /// <param name="bulk">A rebuild: a large RAM buffer, plain (non-compound) segment files and no merging while it
+        /// runs (each flushed segment is searched in parallel anyway; later updates merge as usual once it is live).</param>
+        public static Generation Open(LuceneDirectory directory, string name, OpenMode mode, bool bulk = false)
         {
             var config = new IndexWriterConfig(ChineseAnalyzer.Version, new ChineseAnalyzer(outputUnigrams: true))
             {
                 OpenMode = mode,
-                RAMBufferSizeMB = ramBufferMb,
+                RAMBufferSizeMB = bulk ? 512 : 64,
                 MaxThreadStates = Math.Max(2, Environment.ProcessorCount),
+                UseCompoundFile = !bulk,
             };
+            if (bulk) config.MergePolicy = NoMergePolicy.NO_COMPOUND_FILES;
             var writer = new IndexWriter(directory, config);
             return new Generation { Name = name, Directory = directory, Writer = writer, Searchers = new SearcherManager(writer, true, null) };
         }
@@ -155,7 +159,7 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
     /// </summary>
     public Task<IIndexBuild> BeginRebuildAsync(CancellationToken ct) =>
         Task.FromResult<IIndexBuild>(_root is null
-            ? new Build(this, Generation.Open(_newMemoryDirectory!(), "", OpenMode.CREATE, ramBufferMb: 256), null)
+            ? new Build(this, Generation.Open(_newMemoryDirectory!(), "", OpenMode.CREATE, bulk: true), null)
             : NewGeneration(_root, this));
 
     /// <summary>
@@ -167,7 +171,7 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
     private static Build NewGeneration(string root, LuceneSearchIndex? owner)
     {
         var name = $"g-{DateTime.UtcNow:yyyyMMddHHmmssfff}-{Guid.NewGuid().ToString("N")[..6]}";
-        var generation = Generation.Open(FSDirectory.Open(Path.Combine(root, name)), name, OpenMode.CREATE, ramBufferMb: 256);
+        var generation = Generation.Open(FSDirectory.Open(Path.Combine(root, name)), name, OpenMode.CREATE, bulk: true);
         generation.DeleteFolderOnDispose = Path.Combine(root, name);
         return new Build(owner, generation, root);
     }
@@ -188,11 +192,6 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
         {
             generation.Writer.SetCommitData(new Dictionary<string, string> { [CursorKey] = feedCursor.ToString(CultureInfo.InvariantCulture) });
             generation.Writer.Commit();
-            generation.Searchers.MaybeRefreshBlocking();
-            // Searches on the new generation read its columns first; do that now rather than in a visitor's request.
-            var searcher = generation.Searchers.Acquire();
-            try { foreach (var leaf in searcher.IndexReader.Leaves) SegmentColumns.For(leaf.AtomicReader); }
-            finally { generation.Searchers.Release(searcher); }
             if (owner is null)
             {
                 // Built for another process: close it, then name it current for whoever opens or follows the folder.
@@ -202,12 +201,19 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
                 _completed = true;
                 return;
             }
-            await owner._writeLock.WaitAsync(ct);
+            // The bulk writer (no merges, a large buffer) is closed; the live index gets a writer with the usual settings.
+            generation.Searchers.Dispose();
+            generation.Writer.Dispose();
+            var live = Generation.Open(generation.Directory, generation.Name, OpenMode.APPEND);
+            _completed = true;
+            // Searches on the new generation read its columns first; do that now rather than in a visitor's request.
+            var searcher = live.Searchers.Acquire();
+            try { foreach (var leaf in searcher.IndexReader.Leaves) SegmentColumns.For(leaf.AtomicReader); }
+            finally { live.Searchers.Release(searcher); }
+            await owner._writeLock.WaitAsync(CancellationToken.None); // the build is done: swap it in rather than lose it
             try
             {
-                generation.DeleteFolderOnDispose = null;
-                owner.Swap(generation);
-                _completed = true;
+                owner.Swap(live);
             }
             finally
             {

@@ -235,6 +235,22 @@ public sealed class SearchRebuildTests : IDisposable
     }
 
     [Fact]
+    public async Task After_a_rebuild_the_live_index_merges_its_small_segments_again()
+    {
+        using var index = new LuceneSearchIndex(_folder);
+        using (var build = await index.BeginRebuildAsync(CancellationToken.None))
+        {
+            await build.AddAsync(Enumerable.Range(1, 500).Select(i => Doc(i, "米 " + i)).ToList(), CancellationToken.None);
+            await build.CompleteAsync(1, CancellationToken.None);
+        }
+        for (var i = 0; i < 40; i++) await index.ApplyAsync([Doc(1_000 + i, "新米")], [], 2 + i, CancellationToken.None);
+        using var directory = Lucene.Net.Store.FSDirectory.Open(Path.Combine(_folder, index.GenerationName));
+        using var reader = DirectoryReader.Open(directory);
+        Assert.True(reader.Leaves.Count < 20, $"{reader.Leaves.Count} segments: the rebuild's no-merge setting outlived it");
+        Assert.Equal(540, (await index.SearchAsync(new SearchRequest { Query = "米" }, CancellationToken.None)).Total);
+    }
+
+    [Fact]
     public async Task An_abandoned_rebuild_leaves_the_live_index_as_it_was()
     {
         using var index = new LuceneSearchIndex(_folder);
