@@ -24,6 +24,10 @@ public static class DataServiceCollectionExtensions
                 services.AddDbContext<SqlServerMarketplaceDbContext>(o => ConfigureSqlServer(o, options.ConnectionString));
                 services.AddScoped<MarketplaceDbContext>(sp => sp.GetRequiredService<SqlServerMarketplaceDbContext>());
                 break;
+            case DatabaseProvider.PostgreSql:
+                services.AddDbContext<PostgreSqlMarketplaceDbContext>(o => ConfigurePostgreSql(o, options.ConnectionString));
+                services.AddScoped<MarketplaceDbContext>(sp => sp.GetRequiredService<PostgreSqlMarketplaceDbContext>());
+                break;
             default:
                 throw new InvalidOperationException($"Unsupported database provider {options.Provider}.");
         }
@@ -57,6 +61,10 @@ public static class DataServiceCollectionExtensions
         }
     }
 
+    /// <summary>PostgreSQL through Npgsql (times: see <see cref="PostgreSqlMarketplaceDbContext"/>).</summary>
+    public static DbContextOptionsBuilder ConfigurePostgreSql(DbContextOptionsBuilder o, string connectionString) =>
+        o.UseNpgsql(connectionString, s => s.MigrationsHistoryTable("__EFMigrationsHistory"));
+
     public static DbContextOptionsBuilder ConfigureSqlServer(DbContextOptionsBuilder o, string connectionString) =>
         o.UseSqlServer(connectionString, s => s.EnableRetryOnFailure());
 
@@ -66,6 +74,8 @@ public static class DataServiceCollectionExtensions
             (DbContextOptions<SqliteMarketplaceDbContext>)ConfigureSqlite(new DbContextOptionsBuilder<SqliteMarketplaceDbContext>(), options.ConnectionString, options.SqliteSynchronous).Options),
         DatabaseProvider.SqlServer => new SqlServerMarketplaceDbContext(
             (DbContextOptions<SqlServerMarketplaceDbContext>)ConfigureSqlServer(new DbContextOptionsBuilder<SqlServerMarketplaceDbContext>(), options.ConnectionString).Options),
+        DatabaseProvider.PostgreSql => new PostgreSqlMarketplaceDbContext(
+            (DbContextOptions<PostgreSqlMarketplaceDbContext>)ConfigurePostgreSql(new DbContextOptionsBuilder<PostgreSqlMarketplaceDbContext>(), options.ConnectionString).Options),
         _ => throw new InvalidOperationException($"Unsupported database provider {options.Provider}."),
     };
 

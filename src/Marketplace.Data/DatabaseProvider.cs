@@ -4,6 +4,7 @@ public enum DatabaseProvider
 {
     Sqlite,
     SqlServer,
+    PostgreSql,
 }
 
 public sealed class DatabaseOptions
@@ -35,16 +36,16 @@ public sealed class DatabaseOptions
         else if (!Enum.TryParse(providerText.Trim(), ignoreCase: true, out provider) || !Enum.IsDefined(provider)
                  || int.TryParse(providerText, out _))
             throw new InvalidOperationException(
-                $"Database:Provider '{providerText}' is not supported; use 'Sqlite' or 'SqlServer'. " +
-                $"数据库类型 Database:Provider “{providerText}” 不受支持，请使用 Sqlite 或 SqlServer。");
+                $"Database:Provider '{providerText}' is not supported; use 'Sqlite', 'SqlServer' or 'PostgreSql'. " +
+                $"数据库类型 Database:Provider “{providerText}” 不受支持，请使用 Sqlite、SqlServer 或 PostgreSql。");
 
         var connection = get("Database:ConnectionString");
         if (string.IsNullOrWhiteSpace(connection))
         {
-            if (provider == DatabaseProvider.SqlServer)
+            if (provider != DatabaseProvider.Sqlite)
                 throw new InvalidOperationException(
-                    "Database:ConnectionString is required when Database:Provider is SqlServer. " +
-                    "使用 SqlServer 时必须配置 Database:ConnectionString。");
+                    $"Database:ConnectionString is required when Database:Provider is {provider}. " +
+                    $"使用 {provider} 时必须配置 Database:ConnectionString。");
             connection = $"Data Source={defaultSqlitePath}";
         }
 

@@ -18,3 +18,10 @@ public sealed class SqlServerDesignTimeFactory : IDesignTimeDbContextFactory<Sql
             .ConfigureSqlServer(new DbContextOptionsBuilder<SqlServerMarketplaceDbContext>(),
                 "Server=localhost;Database=Marketplace;Trusted_Connection=False;User Id=sa;Password=design-time-only;TrustServerCertificate=True").Options);
 }
+
+public sealed class PostgreSqlDesignTimeFactory : IDesignTimeDbContextFactory<PostgreSqlMarketplaceDbContext>
+{
+    public PostgreSqlMarketplaceDbContext CreateDbContext(string[] args) =>
+        new((DbContextOptions<PostgreSqlMarketplaceDbContext>)DataServiceCollectionExtensions
+            .ConfigurePostgreSql(new DbContextOptionsBuilder<PostgreSqlMarketplaceDbContext>(), "Host=localhost;Database=marketplace;Username=design;Password=design-time-only").Options);
+}

@@ -460,3 +460,23 @@ public sealed class SqliteMarketplaceDbContext(DbContextOptions<SqliteMarketplac
 
 public sealed class SqlServerMarketplaceDbContext(DbContextOptions<SqlServerMarketplaceDbContext> options)
     : MarketplaceDbContext(options);
+
+/// <summary>
+/// PostgreSQL (and the PostgreSQL-compatible databases of Chinese government IT). Times are stored as they are
+/// everywhere else in this app: UTC values in a plain <c>timestamp</c> column. Npgsql writes only a DateTime of
+/// unspecified kind there, so values (and query parameters compared with them) pass through a converter that drops
+/// the kind on the way in and reads them back as UTC.
+/// </summary>
+public sealed class PostgreSqlMarketplaceDbContext(DbContextOptions<PostgreSqlMarketplaceDbContext> options)
+    : MarketplaceDbContext(options)
+{
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        base.ConfigureConventions(configurationBuilder);
+        configurationBuilder.Properties<DateTime>().HaveColumnType("timestamp without time zone").HaveConversion<UtcAsPlainTimestamp>();
+        configurationBuilder.Properties<DateTime?>().HaveColumnType("timestamp without time zone").HaveConversion<UtcAsPlainTimestamp>();
+    }
+
+    private sealed class UtcAsPlainTimestamp() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTime, DateTime>(
+        v => DateTime.SpecifyKind(v, DateTimeKind.Unspecified), v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}

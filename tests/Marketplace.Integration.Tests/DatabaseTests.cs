@@ -10,13 +10,16 @@ namespace Marketplace.Integration.Tests;
 public class DatabaseTests
 {
     [Fact]
-    public void Both_providers_have_migrations_matching_the_model()
+    public void Every_provider_has_migrations_matching_the_model()
     {
         // A model change without a migration for each provider fails here, before it can fail a deploy.
         using var sqlite = new SqliteDesignTimeFactory().CreateDbContext([]);
         using var sqlServer = new SqlServerDesignTimeFactory().CreateDbContext([]);
+        using var postgres = new PostgreSqlDesignTimeFactory().CreateDbContext([]);
         Assert.NotEmpty(sqlite.Database.GetMigrations());
         Assert.NotEmpty(sqlServer.Database.GetMigrations());
+        Assert.NotEmpty(postgres.Database.GetMigrations());
+        Assert.False(postgres.Database.HasPendingModelChanges(), "PostgreSQL migrations are behind the model: add a migration.");
         Assert.False(sqlite.Database.HasPendingModelChanges(), "SQLite migrations are behind the model: add a migration.");
         Assert.False(sqlServer.Database.HasPendingModelChanges(), "SQL Server migrations are behind the model: add a migration.");
     }

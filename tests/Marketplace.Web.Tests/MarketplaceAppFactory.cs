@@ -16,6 +16,22 @@ public class MarketplaceAppFactory : WebApplicationFactory<Program>
 {
     public string DataFolder { get; } = Directory.CreateTempSubdirectory("mp-web-").FullName;
 
+    /// <summary>
+    /// With MARKETPLACE_TEST_POSTGRES (a connection string without a database, e.g. Host=127.0.0.1;Port=55432;Username=u),
+    /// the suite runs against PostgreSQL: each factory gets a database of its own, dropped afterwards. SQLite otherwise.
+    /// </summary>
+    public static string? PostgresServer => Environment.GetEnvironmentVariable("MARKETPLACE_TEST_POSTGRES") is { Length: > 0 } s ? s : null;
+
+    private readonly string _postgresDatabase = "mp_web_" + Guid.NewGuid().ToString("N")[..12];
+
+    private IDictionary<string, string?> DatabaseSettings => PostgresServer is { } server
+        ? new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = "PostgreSql",
+            ["Database:ConnectionString"] = $"{server.TrimEnd(';')};Database={_postgresDatabase}",
+        }
+        : new Dictionary<string, string?>();
+
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["DataFolder"] = DataFolder,
@@ -44,7 +60,7 @@ public class MarketplaceAppFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(EnvironmentName);
-        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+        foreach (var (key, value) in DatabaseSettings.Concat(Settings)) builder.UseSetting(key, value);
         builder.ConfigureServices(s => s.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, TestClientAddress>());
     }
 
@@ -101,5 +117,23 @@ public class MarketplaceAppFactory : WebApplicationFactory<Program>
     {
         base.Dispose(disposing);
         try { Directory.Delete(DataFolder, recursive: true); } catch (IOException) { }
+        if (PostgresServer is { } server)
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            using var admin = new Npgsql.NpgsqlConnection($"{server.TrimEnd(';')};Database=postgres");
+            admin.Open();
+            using var drop = admin.CreateCommand();
+            drop.CommandText = $"DROP DATABASE IF EXISTS \"{_postgresDatabase}\" WITH (FORCE)";
+            drop.ExecuteNonQuery();
+        }
+    }
+}
+
+/// <summary>A test about the SQLite file itself (where it is, what breaking it does): skipped when the suite runs on PostgreSQL.</summary>
+public sealed class SqliteOnlyFactAttribute : FactAttribute
+{
+    public SqliteOnlyFactAttribute()
+    {
+        if (MarketplaceAppFactory.PostgresServer is not null) Skip = "inspects or breaks the SQLite file; this run is on PostgreSQL";
     }
 }

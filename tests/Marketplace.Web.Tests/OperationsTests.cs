@@ -29,7 +29,7 @@ public class OperationsTests(MarketplaceAppFactory app) : IClassFixture<Marketpl
         Assert.True(await db.DataProtectionKeys.AnyAsync());
     }
 
-    [Fact]
+    [SqliteOnlyFact]
     public void The_database_is_a_file_in_the_configured_data_folder()
     {
         Assert.True(File.Exists(Path.Combine(app.DataFolder, "marketplace.db")));
@@ -38,7 +38,7 @@ public class OperationsTests(MarketplaceAppFactory app) : IClassFixture<Marketpl
 
 public class BrokenDatabaseHealthTests
 {
-    [Fact]
+    [SqliteOnlyFact]
     public async Task A_database_file_that_is_no_longer_a_database_is_unhealthy_and_the_reason_stays_private()
     {
         using var app = new MarketplaceAppFactory();

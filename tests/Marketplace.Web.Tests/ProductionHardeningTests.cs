@@ -79,7 +79,7 @@ public class ProductionHardeningTests(ProductionAppFactory app) : IClassFixture<
         }
     }
 
-    [Fact]
+    [SqliteOnlyFact]
     public async Task A_failing_database_shows_no_stack_trace_path_or_version_to_anyone()
     {
         var client = app.CreateSecureBrowser();

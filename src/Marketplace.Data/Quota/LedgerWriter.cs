@@ -61,7 +61,7 @@ public sealed class LedgerWriter(MarketplaceDbContext db, TimeProvider clock)
     {
         await using var fresh = DataServiceCollectionExtensions.CreateContext(new DatabaseOptions
         {
-            Provider = db.Database.IsSqlServer() ? DatabaseProvider.SqlServer : DatabaseProvider.Sqlite,
+            Provider = db.Database.IsSqlServer() ? DatabaseProvider.SqlServer : db.Database.IsNpgsql() ? DatabaseProvider.PostgreSql : DatabaseProvider.Sqlite,
             ConnectionString = db.Database.GetConnectionString()!,
         });
         return await fresh.QuotaLedgerEntries.AnyAsync(x => x.SourceKey == key, ct);
