@@ -24,6 +24,11 @@ public class MarketplaceAppFactory : WebApplicationFactory<Program>
 
     private readonly string _postgresDatabase = "mp_web_" + Guid.NewGuid().ToString("N")[..12];
 
+    /// <summary>The provider and connection string this app's database has (for a second node on the same database).</summary>
+    public (string Provider, string ConnectionString) Database => PostgresServer is { } server
+        ? ("PostgreSql", $"{server.TrimEnd(';')};Database={_postgresDatabase}")
+        : ("Sqlite", $"Data Source={Path.Combine(DataFolder, "marketplace.db")}");
+
     private IDictionary<string, string?> DatabaseSettings => PostgresServer is { } server
         ? new Dictionary<string, string?>
         {

@@ -128,6 +128,37 @@ public class DockerComposeTests
         Assert.Contains("sqlserver", dependsOn);
         Assert.Contains("elasticsearch", dependsOn);
     }
+
+    [Fact]
+    public void The_scaleout_profile_runs_two_nodes_on_one_postgres_database_behind_the_proxy()
+    {
+        var yaml = new YamlStream();
+        yaml.Load(new StringReader(File.ReadAllText(Path.Combine(RepoRoot(), "docker-compose.yml"))));
+        var services = (YamlMappingNode)((YamlMappingNode)yaml.Documents[0].RootNode)["services"];
+        Dictionary<string, string> Env(string name)
+        {
+            var node = (YamlMappingNode)services[name];
+            var env = (YamlMappingNode)node["environment"];
+            // node2 merges node1's settings (<<: *node) and overrides two of them.
+            var merged = env.Children.Where(kv => kv.Key.ToString() == "<<").Select(kv => (YamlMappingNode)kv.Value)
+                .SelectMany(m => m.Children).ToDictionary(kv => kv.Key.ToString(), kv => kv.Value.ToString());
+            foreach (var kv in env.Children.Where(kv => kv.Key.ToString() != "<<")) merged[kv.Key.ToString()] = kv.Value.ToString();
+            return merged;
+        }
+        var (one, two) = (Env("node1"), Env("node2"));
+        Assert.All(new[] { one, two }, e => Assert.Equal("PostgreSql", e["Database__Provider"]));
+        Assert.Equal(one["Database__ConnectionString"], two["Database__ConnectionString"]);
+        Assert.Contains("Host=postgres", one["Database__ConnectionString"]);
+        Assert.Equal(("true", "false"), (one["Database__MigrateOnStartup"], two["Database__MigrateOnStartup"]));
+        Assert.Equal(("true", "false"), (one["Seed__Demo"], two["Seed__Demo"]));
+        Assert.All(new[] { "postgres", "node1", "node2", "proxy" }, name =>
+            Assert.Equal("scaleout", ((YamlSequenceNode)((YamlMappingNode)services[name])["profiles"]).Children.Single().ToString()));
+
+        var nginx = File.ReadAllText(Path.Combine(RepoRoot(), "deploy", "nginx.conf"));
+        Assert.Contains("server node1:8080", nginx);
+        Assert.Contains("server node2:8080", nginx);
+        Assert.Contains("X-Forwarded-For", nginx);
+    }
 }
 
 public class EncryptedKeyRingTests

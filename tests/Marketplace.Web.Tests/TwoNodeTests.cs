@@ -1,0 +1,153 @@
+using System.Net;
+using Marketplace.Data;
+using Marketplace.Domain;
+using Marketplace.Web.Features.Buying;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Marketplace.Web.Tests;
+
+/// <summary>
+/// Two instances of the real app on one database (the SQLite file, or PostgreSQL in the PostgreSQL pass), each with
+/// its own embedded search index following the change feed: what a second web node behind a load balancer sees.
+/// </summary>
+public sealed class TwoNodeTests : IAsyncLifetime
+{
+    /// <summary>The second node: its own data folder and index, the first node's database, no seeding of its own.</summary>
+    private sealed class SecondNode(MarketplaceAppFactory first) : MarketplaceAppFactory
+    {
+        protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
+        {
+            ["Seed:Demo"] = "false",
+            ["Database:Provider"] = first.Database.Provider,
+            ["Database:ConnectionString"] = first.Database.ConnectionString,
+        };
+    }
+
+    private MarketplaceAppFactory _a = null!;
+    private MarketplaceAppFactory _b = null!;
+
+    public async Task InitializeAsync()
+    {
+        _a = new MarketplaceAppFactory();
+        _ = _a.Services; // the first node migrates and seeds
+        await _a.SearchCaughtUpAsync();
+        _b = new SecondNode(_a);
+        await _b.SearchCaughtUpAsync();
+    }
+
+    public Task DisposeAsync()
+    {
+        _b.Dispose();
+        _a.Dispose();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A browser whose cookies go to whichever node it is pointed at (both answer as http://localhost).</summary>
+    private sealed class SharedCookies(CookieContainer jar) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            var header = jar.GetCookieHeader(request.RequestUri!);
+            if (header.Length > 0) request.Headers.Add("Cookie", header);
+            var response = await base.SendAsync(request, ct);
+            if (response.Headers.TryGetValues("Set-Cookie", out var cookies))
+                foreach (var c in cookies) jar.SetCookies(request.RequestUri!, c);
+            return response;
+        }
+    }
+
+    private static HttpClient Browser(MarketplaceAppFactory node, CookieContainer jar)
+    {
+        var client = node.CreateDefaultClient(new SharedCookies(jar));
+        return client;
+    }
+
+    [Fact]
+    public async Task A_user_signed_in_on_one_node_is_signed_in_on_the_other()
+    {
+        var jar = new CookieContainer();
+        var onA = Browser(_a, jar);
+        Assert.Equal(HttpStatusCode.Redirect, (await onA.LoginAsync("buyer", Infrastructure.DemoAccounts.Password)).StatusCode);
+        var onB = Browser(_b, jar);
+        var quota = await onB.GetAsync("/quota");
+        Assert.Equal(HttpStatusCode.OK, quota.StatusCode); // not a redirect to the sign-in page
+        // And a form token issued by node B is accepted by node A (one key ring, in the database).
+        var cart = await onB.GetPageAsync("/cart");
+        var token = cart.QuerySelector("input[name=__RequestVerificationToken]")?.GetAttribute("value");
+        Assert.False(string.IsNullOrEmpty(token));
+        var logout = await onA.PostAsync("/account/logout", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token! }));
+        Assert.Equal(HttpStatusCode.Redirect, logout.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_product_changed_through_one_node_is_found_by_search_on_the_other()
+    {
+        var word = "跨节点" + Guid.NewGuid().ToString("N")[..4];
+        var id = await _a.Db(async db =>
+        {
+            var p = await db.Products.Where(x => x.Status == ProductStatus.Listed && x.Vendor!.Status == VendorStatus.Active).OrderBy(x => x.Id).FirstAsync();
+            p.Name = $"{word} {p.Name}";
+            await db.SaveChangesAsync();
+            return p.Id;
+        });
+        // Node B's own worker follows the feed (every second); nobody catches it up by hand here.
+        var client = _b.CreateClient();
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            var page = await client.GetPageAsync("/search?q=" + Uri.EscapeDataString(word));
+            if (page.QuerySelectorAll(".card a").Any(a => a.GetAttribute("href") == $"/products/{id}")) break;
+            Assert.True(DateTime.UtcNow < deadline, "node B's search did not find the change made through node A");
+            await Task.Delay(200);
+        }
+    }
+
+    [Fact]
+    public async Task Checkouts_of_the_last_units_spread_over_both_nodes_sell_exactly_the_stock()
+    {
+        const int stock = 5;
+        var product = await _a.Db(async db =>
+        {
+            var p = await db.Products.Where(x => x.Status == ProductStatus.Listed && x.Vendor!.Status == VendorStatus.Active).OrderBy(x => x.Id).Skip(40).FirstAsync();
+            p.Stock = stock;
+            p.MinOrderQuantity = 1;
+            await db.SaveChangesAsync();
+            return p.Id;
+        });
+        var buyers = new List<Actor>();
+        using (var scope = _a.Services.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<Data.Entities.AppUser>>();
+            var units = await _a.Db(db => db.BudgetUnits.OrderBy(u => u.Id).Select(u => u.Id).Take(12).ToListAsync());
+            for (var i = 0; i < 12; i++)
+            {
+                var user = new Data.Entities.AppUser { UserName = $"twonode{i}", Email = $"twonode{i}@unit.example", BudgetUnitId = units[i] };
+                Assert.True((await users.CreateAsync(user, "Buyer@2026!")).Succeeded);
+                buyers.Add(new Actor(user.Id, user.UserName!, Roles.Buyer, UnitId: user.BudgetUnitId));
+            }
+        }
+        async Task<T> On<T>(MarketplaceAppFactory node, Func<CheckoutService, Task<T>> run)
+        {
+            using var scope = node.Services.CreateScope();
+            return await run(scope.ServiceProvider.GetRequiredService<CheckoutService>());
+        }
+        for (var i = 0; i < buyers.Count; i++)
+        {
+            var b = buyers[i];
+            await On(i % 2 == 0 ? _a : _b, async s => { await s.AddAsync(b, product, 1, default); return 0; });
+        }
+
+        var outcomes = await Task.WhenAll(buyers.Select((b, i) => Task.Run(async () =>
+        {
+            try { await On(i % 2 == 0 ? _a : _b, s => s.CheckoutAsync(b, new CheckoutInput("贵州省都匀市剑江中路8号 机关食堂", "王师傅", "0854-8221234"), default)); return true; }
+            catch (DomainException) { return false; }
+        })));
+
+        Assert.Equal(stock, outcomes.Count(o => o));
+        Assert.Equal(0, await _b.Db(db => db.Products.Where(p => p.Id == product).Select(p => p.Stock).FirstAsync()));
+        Assert.Equal(stock, await _b.Db(db => db.OrderLines.Where(l => l.ProductId == product).SumAsync(l => l.Quantity)));
+    }
+}
