@@ -1,6 +1,9 @@
 using System.Net;
+using System.Text.Json;
 using Marketplace.Data;
+using Marketplace.Data.Quota;
 using Marketplace.Domain;
+using Marketplace.Domain.Quota;
 using Marketplace.Web.Features.Buying;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -149,5 +152,47 @@ public sealed class TwoNodeTests : IAsyncLifetime
         Assert.Equal(stock, outcomes.Count(o => o));
         Assert.Equal(0, await _b.Db(db => db.Products.Where(p => p.Id == product).Select(p => p.Stock).FirstAsync()));
         Assert.Equal(stock, await _b.Db(db => db.OrderLines.Where(l => l.ProductId == product).SumAsync(l => l.Quantity)));
+    }
+
+    [Fact]
+    public async Task A_node_that_dies_in_the_outbox_job_loses_no_event_and_the_next_lease_holder_applies_none_twice()
+    {
+        var unit = await _a.Db(db => db.BudgetUnits.OrderBy(u => u.Id).Select(u => u.Id).FirstAsync());
+        var firstOrder = 9_000_000L + Random.Shared.Next(100_000) * 100L;
+        var events = Enumerable.Range(0, 10).Select(i => new OrderCompleted(firstOrder + i, unit, new Money(100 * (i + 1)), new DateOnly(2026, 6, 1))).ToList();
+        await _a.Db(async db =>
+        {
+            db.Outbox.AddRange(events.Select(e => new Data.Entities.OutboxMessage
+            {
+                Type = OutboxDispatcher.OrderCompletedType, Payload = JsonSerializer.Serialize(e, OutboxDispatcher.Json), CreatedAt = DateTime.UtcNow,
+            }));
+            return await db.SaveChangesAsync();
+        });
+        async Task<int> Dispatch(MarketplaceAppFactory node, int batch)
+        {
+            using var scope = node.Services.CreateScope();
+            return await scope.ServiceProvider.GetRequiredService<OutboxDispatcher>().DispatchAsync(batch, default);
+        }
+
+        // Node A holds the lease and delivers three events, then writes the fourth one's ledger line and dies before
+        // marking it delivered (its lease is never released).
+        var t0 = DateTime.UtcNow;
+        var lease = TimeSpan.FromSeconds(30);
+        Assert.True(await _a.Db(db => JobLeases.TryAcquireAsync(db, Infrastructure.OrderJobsWorker.LeaseName, "node-a", lease, t0, default)));
+        Assert.Equal(3, await Dispatch(_a, 3));
+        using (var scope = _a.Services.CreateScope())
+            Assert.True(await scope.ServiceProvider.GetRequiredService<LedgerWriter>().ApplyAsync(events[3], default));
+
+        // Node B waits while A's lease is current and takes it once it has lapsed, then delivers what is left.
+        Assert.False(await _b.Db(db => JobLeases.TryAcquireAsync(db, Infrastructure.OrderJobsWorker.LeaseName, "node-b", lease, t0.AddSeconds(10), default)));
+        Assert.True(await _b.Db(db => JobLeases.TryAcquireAsync(db, Infrastructure.OrderJobsWorker.LeaseName, "node-b", lease, t0.AddSeconds(31), default)));
+        Assert.Equal(7, await Dispatch(_b, 200));
+
+        var lines = await _b.Db(db => db.QuotaLedgerEntries.AsNoTracking().Where(x => x.OrderId >= firstOrder && x.OrderId < firstOrder + 10)
+            .Select(x => new { x.OrderId, x.AmountFen }).ToListAsync());
+        Assert.Equal(events.Select(e => e.OrderId).Order(), lines.Select(l => l.OrderId!.Value).Order());
+        Assert.Equal(events.Sum(e => e.Paid.Fen), lines.Sum(l => l.AmountFen));
+        Assert.Equal(0, await _b.Db(db => db.Outbox.CountAsync(m => m.ProcessedAt == null)));
+        await _b.Db(db => JobLeases.ReleaseAsync(db, Infrastructure.OrderJobsWorker.LeaseName, "node-b", default).ContinueWith(_ => 0));
     }
 }
