@@ -36,9 +36,15 @@ public static partial class CheckoutLoad
     public static async Task<int> RunAsync(MarketplaceDbContext db, Dictionary<string, string> o, TextWriter? output = null)
     {
         output ??= Console.Out;
-        var baseUrl = new Uri(o.GetValueOrDefault("url") ?? "http://127.0.0.1:5080");
-        if (!LoadCommand.IsLoopback(baseUrl))
-            throw new ArgumentException($"--url must be a loopback address (127.0.0.0/8, localhost, [::1]); got {baseUrl.Host}.");
+        // Several nodes of one app (sharing its database): --url http://127.0.0.1:5091,http://127.0.0.1:5092. Each user
+        // stays on one node, taken in turn, so that the nodes share the buyers, vendors and visitors.
+        var urls = (o.GetValueOrDefault("url") ?? "http://127.0.0.1:5080").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(u => new Uri(u)).ToArray();
+        foreach (var u in urls)
+            if (!LoadCommand.IsLoopback(u))
+                throw new ArgumentException($"--url must be loopback addresses (127.0.0.0/8, localhost, [::1]); got {u.Host}.");
+        var node = 0;
+        Uri Next() => urls[node++ % urls.Length];
         var seconds = Math.Clamp(Int(o, "seconds", 30), 5, 600);
         var buyers = Math.Clamp(Int(o, "buyers", 8), 1, 64);
         var visitors = Math.Clamp(Int(o, "visitors", 4), 0, 64);
@@ -73,11 +79,11 @@ public static partial class CheckoutLoad
         var workers = new List<Task>();
         foreach (var name in buyerNames)
             workers.Add(flow == "orders"
-                ? OrderingBuyerAsync(baseUrl, name, password, products.Select(p => p.Id).ToArray(), tally, stop.Token)
-                : BuyerAsync(baseUrl, name, password, products.Select(p => p.Id).ToArray(), tally, stop.Token));
+                ? OrderingBuyerAsync(Next(), name, password, products.Select(p => p.Id).ToArray(), tally, stop.Token)
+                : BuyerAsync(Next(), name, password, products.Select(p => p.Id).ToArray(), tally, stop.Token));
         if (flow == "trade")
-            foreach (var name in vendorNames) workers.Add(VendorAsync(baseUrl, name, password, tally, stop.Token));
-        for (var i = 0; i < visitors; i++) workers.Add(VisitorAsync(baseUrl, browse, i, tally, stop.Token));
+            foreach (var name in vendorNames) workers.Add(VendorAsync(Next(), name, password, tally, stop.Token));
+        for (var i = 0; i < visitors; i++) workers.Add(VisitorAsync(Next(), browse, i, tally, stop.Token));
         await Task.WhenAll(workers);
         var elapsed = clock.Elapsed.TotalSeconds;
 
@@ -86,7 +92,7 @@ public static partial class CheckoutLoad
         while (await db.Outbox.AsNoTracking().AnyAsync(m => m.ProcessedAt == null) && waited.Elapsed < TimeSpan.FromSeconds(60))
             await Task.Delay(500);
 
-        output.WriteLine($"{baseUrl} · {buyers} buyers, {vendorNames.Count} vendors, {visitors} visitors · {elapsed:0.0} s · " +
+        output.WriteLine($"{string.Join(" + ", urls.Select(u => u.ToString()))} · {buyers} buyers, {vendorNames.Count} vendors, {visitors} visitors · {elapsed:0.0} s · " +
                           $"{Environment.ProcessorCount} cores · {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
         output.WriteLine($"{"route",-34} {"requests",9} {"req/s",8} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8}");
         foreach (var (route, bag) in tally.Latencies.OrderBy(r => r.Key, StringComparer.Ordinal))

@@ -48,6 +48,7 @@ public static class Program
               all through the pages. Prints p50/p95/p99 per route and every error, then checks in the database that
               stock + ordered = starting stock, order totals = their lines, and one ledger credit per completed order.
               --flow orders: buyers only add to carts and check out (orders per second), vendors stay idle.
+              --url A,B: several nodes of the app on one database; the users are spread over them.
               Start the app with raised budgets: RateLimits__SignInsPerMinute, __SearchesPerMinute, __UploadsPerMinute.
 
         Defaults: --provider Sqlite --db App_Data/marketplace.db

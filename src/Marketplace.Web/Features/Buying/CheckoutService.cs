@@ -108,6 +108,13 @@ public sealed class CheckoutService(MarketplaceDbContext db, TimeProvider clock,
             {
                 return await PlaceAsync(buyer, unitId, address, contact, phone, tried, ct);
             }
+            catch (StockRaceException) when (attempt < 4)
+            {
+                // Someone else's order changed one of these products' stock between our read and our write (a database
+                // that takes writers at once, e.g. PostgreSQL): read the stock again and place the order again.
+                db.ChangeTracker.Clear();
+                tried.Clear();
+            }
             catch (DbUpdateException) when (attempt < 3 && tried.Count > 0)
             {
                 db.ChangeTracker.Clear();
@@ -170,7 +177,7 @@ public sealed class CheckoutService(MarketplaceDbContext db, TimeProvider clock,
             }
             catch (DbUpdateConcurrencyException)
             {
-                throw new DomainException("下单期间库存发生变化，请刷新采购车后重试", "Stock changed while you were ordering; reload the cart and try again.");
+                throw new StockRaceException();
             }
             // History rows need the order ids.
             foreach (var order in db.ChangeTracker.Entries<Order>().Select(e => e.Entity).ToList())
@@ -199,3 +206,6 @@ public class OrderNumbers
     public virtual string Next(DateTimeOffset now) => now.AddHours(8).ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture)
                                                       + RandomNumberGenerator.GetInt32(0, 100_000_000).ToString("00000000", System.Globalization.CultureInfo.InvariantCulture);
 }
+
+/// <summary>A product's stock changed under a checkout (optimistic concurrency); the checkout retries a few times.</summary>
+public sealed class StockRaceException() : DomainException("下单期间库存发生变化，请刷新采购车后重试", "Stock changed while you were ordering; reload the cart and try again.");
