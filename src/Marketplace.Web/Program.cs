@@ -176,6 +176,7 @@ builder.Services.AddSingleton<RegionDirectory>();
 builder.Services.AddScoped<DemoAccounts>();
 builder.Services.AddSingleton<Marketplace.Web.Features.Account.SignInThrottle>();
 builder.Services.AddScoped<StorefrontQueries>();
+builder.Services.AddScoped<Marketplace.Web.Features.Pavilions.PavilionQueries>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(new Marketplace.Web.Infrastructure.Images.ImageLimits());
 builder.Services.AddSingleton<Marketplace.Web.Infrastructure.Images.ProductImageProcessor>();

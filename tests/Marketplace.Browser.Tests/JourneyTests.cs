@@ -66,6 +66,8 @@ public class JourneyTests(BrowserApp app) : IClassFixture<BrowserApp>
     [InlineData("/categories/1")]
     [InlineData("/account/login")]
     [InlineData("/vendor/apply")]
+    [InlineData("/pavilions")]
+    [InlineData("/pavilions/520000")]
     public async Task Public_pages_fit_a_phone(string path)
     {
         var tab = await Tab.OpenAsync(app, "phone", "anon", width: 375, height: 812);

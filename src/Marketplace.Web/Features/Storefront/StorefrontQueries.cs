@@ -94,7 +94,7 @@ public sealed class StorefrontQueries(MarketplaceDbContext db, RegionDirectory r
         var origin = regions.Find(p.OriginCountyId);
         return new ProductDetailViewModel(p.Id, p.Name, p.Specification, p.Unit, new Money(p.PriceFen), p.Stock, p.MinOrderQuantity,
             p.Certifications, p.Description, p.SalesCount, p.ListedAt, p.Category, p.VendorId, p.VendorName, p.VendorKind,
-            regions.PathOf(p.OriginCountyId), origin?.IsPovertyRelief ?? false, p.Photos);
+            regions.PathOf(p.OriginCountyId), origin?.IsPovertyRelief ?? false, p.Photos, p.OriginCountyId);
     }
 
     /// <summary>

@@ -29,4 +29,4 @@ public sealed record ProductDetailViewModel(
     int Id, string Name, string Specification, string Unit, Money Price, int Stock, int MinOrderQuantity,
     Certification Certifications, string Description, int SalesCount, DateTime? ListedAt,
     CategoryLink Category, int VendorId, string VendorName, VendorKind VendorKind, string OriginPath, bool OriginIsPovertyRelief,
-    IReadOnlyList<string> PhotoKeys);
+    IReadOnlyList<string> PhotoKeys, int OriginCountyId);
