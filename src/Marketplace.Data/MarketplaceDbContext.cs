@@ -44,6 +44,7 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
     public DbSet<RegionMonthTotal> RegionMonthTotals => Set<RegionMonthTotal>();
     public DbSet<QuotaLedgerMonth> QuotaLedgerMonths => Set<QuotaLedgerMonth>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<PavilionText> PavilionTexts => Set<PavilionText>();
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
@@ -420,6 +421,15 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
             e.Property(x => x.Subject).HasMaxLength(200);
             e.Property(x => x.Body).HasMaxLength(4000);
             e.Property(x => x.LastError).HasMaxLength(1000);
+        });
+
+        builder.Entity<PavilionText>(e =>
+        {
+            e.HasKey(x => x.RegionId);
+            e.Property(x => x.RegionId).ValueGeneratedNever();
+            e.Property(x => x.Description).HasMaxLength(PavilionText.MaxLength);
+            e.Property(x => x.UpdatedBy).HasMaxLength(100);
+            e.HasOne<Region>().WithMany().HasForeignKey(x => x.RegionId).OnDelete(DeleteBehavior.Restrict);
         });
 
         builder.Entity<ProductChange>(e =>

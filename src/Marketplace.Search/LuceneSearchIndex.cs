@@ -71,6 +71,8 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
         public required SearcherManager Searchers { get; init; }
         public int Users;
         public int Retired;
+        /// <summary>The feed position searches see: moved only after the searcher is refreshed, never merely committed.</summary>
+        public long Cursor;
         private int _disposed;
         public string? DeleteFolderOnDispose;
 
@@ -87,7 +89,7 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
             };
             if (bulk) config.MergePolicy = NoMergePolicy.NO_COMPOUND_FILES;
             var writer = new IndexWriter(directory, config);
-            return new Generation { Name = name, Directory = directory, Writer = writer, Searchers = new SearcherManager(writer, true, null) };
+            return new Generation { Name = name, Directory = directory, Writer = writer, Searchers = new SearcherManager(writer, true, null), Cursor = ReadCursor(writer) };
         }
 
         public void DisposeOnce()
@@ -257,9 +259,11 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
             foreach (var id in deletes) g.Writer.DeleteDocuments(new Term("id", Key(id)));
             foreach (var doc in upserts) g.Writer.UpdateDocument(new Term("id", Key(doc.Id)), ToLucene(doc));
             var current = ReadCursor(g);
-            g.Writer.SetCommitData(new Dictionary<string, string> { [CursorKey] = Math.Max(current, feedCursor).ToString(CultureInfo.InvariantCulture) });
+            var cursor = Math.Max(current, feedCursor);
+            g.Writer.SetCommitData(new Dictionary<string, string> { [CursorKey] = cursor.ToString(CultureInfo.InvariantCulture) });
             g.Writer.Commit();
             g.Searchers.MaybeRefreshBlocking();
+            Volatile.Write(ref g.Cursor, cursor); // only now do searches see what the cursor says
         }
         finally
         {
@@ -267,10 +271,13 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
         }
     }
 
-    public Task<long> GetFeedCursorAsync(CancellationToken ct) => Task.FromResult(ReadCursor(Volatile.Read(ref _current)));
+    /// <summary>The last change-feed position that searches already see (committed and refreshed).</summary>
+    public Task<long> GetFeedCursorAsync(CancellationToken ct) => Task.FromResult(Volatile.Read(ref Volatile.Read(ref _current).Cursor));
 
-    private static long ReadCursor(Generation g) =>
-        g.Writer.CommitData is { } data && data.TryGetValue(CursorKey, out var text) && long.TryParse(text, CultureInfo.InvariantCulture, out var v) ? v : 0;
+    private static long ReadCursor(Generation g) => ReadCursor(g.Writer);
+
+    private static long ReadCursor(IndexWriter writer) =>
+        writer.CommitData is { } data && data.TryGetValue(CursorKey, out var text) && long.TryParse(text, CultureInfo.InvariantCulture, out var v) ? v : 0;
 
     public async Task ClearAsync(CancellationToken ct)
     {
@@ -282,6 +289,7 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
             g.Writer.SetCommitData(new Dictionary<string, string> { [CursorKey] = "0" });
             g.Writer.Commit();
             g.Searchers.MaybeRefreshBlocking();
+            Volatile.Write(ref g.Cursor, 0);
         }
         finally
         {

@@ -1,4 +1,5 @@
 using System.Net;
+using Marketplace.Data;
 using Marketplace.Domain;
 using Microsoft.EntityFrameworkCore;
 
@@ -75,5 +76,37 @@ public class PavilionTests(MarketplaceAppFactory app) : IClassFixture<Marketplac
         Assert.NotEmpty(facetLinks);
         Assert.All(facetLinks, h => Assert.Matches(@"^/pavilions/\d{6}$", h));
         Assert.Equal(HttpStatusCode.OK, (await app.CreateClient().GetAsync(facetLinks[0])).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_county_bureau_writes_its_pavilions_introduction_which_is_shown_as_text_and_length_limited()
+    {
+        var county = await app.Db(db => db.Users.Where(u => u.UserName == "finance.county").Select(u => u.RegionId!.Value).FirstAsync());
+        var bureau = await app.SignedInAsync("finance.county");
+        var visitor = app.CreateClient();
+        var before = await visitor.GetPageAsync($"/pavilions/{county}"); // stored now, and evicted by the save below
+        Assert.Null(before.QuerySelector(".pavilion-description"));
+
+        var text = "正安县地处大娄山脉，\n白茶<script>alert(1)</script>与野木耳闻名。";
+        var saved = await bureau.PostFormAsync("/finance/pavilion", "/finance/pavilion", new Dictionary<string, string> { ["description"] = text + "\u0007" });
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var html = await (await visitor.GetAsync($"/pavilions/{county}")).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("<script>alert(1)</script>", html);
+        Assert.Contains("&lt;script&gt;", html);
+        var page = await visitor.GetPageAsync($"/pavilions/{county}");
+        Assert.Equal(text, page.QuerySelector(".pavilion-description")!.TextContent);
+        Assert.Equal(1, await app.Db(db => db.AuditEntries.CountAsync(a => a.Action == "PavilionText" && a.Target == $"region:{county}")));
+
+        // Too long: refused with the reason, and the stored text is unchanged.
+        var tooLong = await bureau.PostFormAsync("/finance/pavilion", "/finance/pavilion", new Dictionary<string, string> { ["description"] = new string('茶', 501) });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, tooLong.StatusCode);
+        Assert.Contains("500", await tooLong.Content.ReadAsStringAsync());
+        Assert.Equal(text, await app.Db(db => db.PavilionTexts.Where(t => t.RegionId == county).Select(t => t.Description).FirstAsync()));
+
+        // The province's bureau writes its own region's text, never the county's.
+        var province = await app.SignedInAsync("finance");
+        Assert.Equal(HttpStatusCode.Redirect, (await province.PostFormAsync("/finance/pavilion", "/finance/pavilion", new Dictionary<string, string> { ["description"] = "省级介绍" })).StatusCode);
+        Assert.Equal(text, await app.Db(db => db.PavilionTexts.Where(t => t.RegionId == county).Select(t => t.Description).FirstAsync()));
+        Assert.Equal("省级介绍", await app.Db(db => db.PavilionTexts.Where(t => t.RegionId == RegionCode.ProvinceOf(county)).Select(t => t.Description).FirstAsync()));
     }
 }

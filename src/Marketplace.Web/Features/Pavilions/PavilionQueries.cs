@@ -17,7 +17,7 @@ public sealed record PavilionVendor(int Id, string Name, VendorKind Kind, string
 public sealed record PavilionCategory(CategoryLink Category, int ListedProducts);
 
 public sealed record PavilionViewModel(
-    int Code, string Name, string Path, RegionLevel Level, IReadOnlyList<(int Code, string Name)> Crumbs,
+    int Code, string Name, string Path, RegionLevel Level, IReadOnlyList<(int Code, string Name)> Crumbs, string? Description,
     int ListedProducts, int Vendors, Money SalesThisYear, int Year,
     IReadOnlyList<PavilionPlace> Places, IReadOnlyList<PavilionCategory> Categories, IReadOnlyList<PavilionVendor> VendorList,
     IReadOnlyList<ProductCard> BestSelling, IReadOnlyList<ProductCard> Newest);
@@ -110,7 +110,8 @@ public sealed class PavilionQueries(MarketplaceDbContext db, RegionDirectory reg
             .GroupBy(c => region.Level == RegionLevel.Province ? Parents(c).City ?? c : c)
             .Select(g => new PavilionPlace(g.Key, regions.NameOf(g.Key), g.Sum(c => totals[c]), []))
             .OrderBy(p => p.Code).ToList();
-        return new PavilionViewModel(code, region.Name, regions.PathOf(code), region.Level, crumbs,
+        var description = await db.PavilionTexts.AsNoTracking().Where(t => t.RegionId == code).Select(t => t.Description).FirstOrDefaultAsync(ct);
+        return new PavilionViewModel(code, region.Name, regions.PathOf(code), region.Level, crumbs, string.IsNullOrWhiteSpace(description) ? null : description,
             counties.Sum(c => totals[c]), vendorCount, new Money(sales), year, places,
             categoryCounts.Where(c => categories.ContainsKey(c.Key)).OrderByDescending(c => c.Count).ThenBy(c => c.Key)
                 .Select(c => new PavilionCategory(categories[c.Key], c.Count)).ToList(),
