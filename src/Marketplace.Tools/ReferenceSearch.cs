@@ -29,24 +29,8 @@ internal sealed class ReferenceSearch : IDisposable
     /// <summary>Runs the request; returns the number of matches (the first page and the facet counts are computed too).</summary>
     public long Run(SearchRequest r)
     {
-        var terms = ChineseAnalyzer.QueryTerms(r.Query);
-        var query = new BooleanQuery();
-        if (terms.Count == 0) query.Add(new MatchAllDocsQuery(), Occur.MUST);
-        foreach (var t in terms)
-        {
-            query.Add(new TermQuery(new Term("all", t)), Occur.MUST);
-            query.Add(new TermQuery(new Term("name", t)) { Boost = 3f }, Occur.SHOULD);
-            query.Add(new TermQuery(new Term("category", t)) { Boost = 1.5f }, Occur.SHOULD);
-        }
-        var id = new SortField("id_dv", SortFieldType.INT64, true);
-        var sort = r.Sort switch
-        {
-            SearchSort.PriceAsc => new Sort(new SortField("price_dv", SortFieldType.INT64), id),
-            SearchSort.PriceDesc => new Sort(new SortField("price_dv", SortFieldType.INT64, true), id),
-            SearchSort.Newest => new Sort(new SortField("listed_dv", SortFieldType.INT64, true), id),
-            SearchSort.Sales => new Sort(new SortField("sales_dv", SortFieldType.INT64, true), id),
-            _ => new Sort(SortField.FIELD_SCORE, id),
-        };
+        var query = LuceneReference.TermsQuery(ChineseAnalyzer.QueryTerms(r.Query));
+        var sort = LuceneReference.SortFor(r.Sort);
         var top = TopFieldCollector.Create(sort, r.PageSize, null, true, r.Sort == SearchSort.Relevance, false, false);
         var collector = new FilteringFacetCollector(top, ColumnSearch.Filter.From(r));
         _searcher.Search(query, collector);

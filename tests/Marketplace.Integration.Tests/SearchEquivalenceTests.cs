@@ -135,15 +135,7 @@ public sealed class SearchEquivalenceTests : IDisposable
         BooleanQuery.MaxClauseCount = Math.Max(BooleanQuery.MaxClauseCount, 10_000); // the id lists of the filters below
         using var reader = DirectoryReader.Open(_directory);
         var searcher = new IndexSearcher(reader);
-        var terms = ChineseAnalyzer.QueryTerms(r.Query);
-        var query = new BooleanQuery();
-        if (terms.Count == 0) query.Add(new MatchAllDocsQuery(), Occur.MUST);
-        foreach (var term in terms)
-        {
-            query.Add(new TermQuery(new Term("all", term)), Occur.MUST);
-            query.Add(new TermQuery(new Term("name", term)) { Boost = 3f }, Occur.SHOULD);
-            query.Add(new TermQuery(new Term("category", term)) { Boost = 1.5f }, Occur.SHOULD);
-        }
+        var query = LuceneReference.TermsQuery(ChineseAnalyzer.QueryTerms(r.Query));
         // Each active filter is one zero-boost constant-score clause, as the old query had (they count for coord). The
         // index keeps no filter fields of its own any more, so the clause lists the ids of the documents that pass.
         void Filter(bool active, Func<ProductDocument, bool> passes)
@@ -159,15 +151,7 @@ public sealed class SearchEquivalenceTests : IDisposable
         Filter(r.Certifications != Certification.None, d => (d.Certifications & r.Certifications) != 0);
         var band = PriceBands.Find(r.PriceBand);
         Filter(band is not null, d => d.PriceFen >= band!.FromFen && d.PriceFen < band.ToFen);
-        var id = new SortField("id_dv", SortFieldType.INT64, true);
-        var sort = r.Sort switch
-        {
-            SearchSort.PriceAsc => new Sort(new SortField("price_dv", SortFieldType.INT64), id),
-            SearchSort.PriceDesc => new Sort(new SortField("price_dv", SortFieldType.INT64, true), id),
-            SearchSort.Newest => new Sort(new SortField("listed_dv", SortFieldType.INT64, true), id),
-            SearchSort.Sales => new Sort(new SortField("sales_dv", SortFieldType.INT64, true), id),
-            _ => new Sort(SortField.FIELD_SCORE, id),
-        };
+        var sort = LuceneReference.SortFor(r.Sort);
         var top = TopFieldCollector.Create(sort, Math.Max(1, reader.MaxDoc), null, true, r.Sort == SearchSort.Relevance, false, false);
         searcher.Search(query, top);
         var docs = top.GetTopDocs();
