@@ -112,6 +112,9 @@ public class PublicPageCacheTests(MarketplaceAppFactory app) : IClassFixture<Mar
 
         var english = await GetAsync(en, "/search?q=大米");
         Assert.False(FromStore(english));
+        // A browser revalidates search pages every time: a listing made meanwhile must not hide behind its own cache.
+        Assert.Equal(TimeSpan.Zero, english.Headers.CacheControl!.MaxAge);
+        Assert.True(english.Headers.CacheControl.MustRevalidate);
         Assert.Contains("lang=\"en\"", await english.Content.ReadAsStringAsync());
         Assert.True(FromStore(await GetAsync(en, "/search?q=大米")));
         Assert.Contains("lang=\"zh-CN\"", await (await GetAsync(zh, "/search?q=大米")).Content.ReadAsStringAsync());

@@ -29,7 +29,8 @@ public sealed class PublicPagePolicy(PublicPageCacheOptions options) : IOutputCa
     ValueTask IOutputCachePolicy.CacheRequestAsync(OutputCacheContext context, CancellationToken ct)
     {
         var http = context.HttpContext;
-        var marked = http.GetEndpoint()?.Metadata.GetMetadata<PublicCacheAttribute>() is not null;
+        var marker = http.GetEndpoint()?.Metadata.GetMetadata<PublicCacheAttribute>();
+        var marked = marker is not null;
         var cacheable = options.Enabled && marked && HttpMethods.IsGet(http.Request.Method)
                         && http.User.Identity?.IsAuthenticated != true && !http.Request.Headers.Authorization.Any();
         context.EnableOutputCaching = cacheable;
@@ -39,6 +40,9 @@ public sealed class PublicPagePolicy(PublicPageCacheOptions options) : IOutputCa
         if (!cacheable) return ValueTask.CompletedTask;
         context.CacheVaryByRules.QueryKeys = "*";
         context.CacheVaryByRules.VaryByValues["culture"] = CultureInfo.CurrentUICulture.Name;
+        if (marker!.VariesWithSearchIndex)
+            context.CacheVaryByRules.VaryByValues["index"] =
+                http.RequestServices.GetRequiredService<PublicPageEvictor>().IndexPosition.ToString(CultureInfo.InvariantCulture);
         context.ResponseExpirationTimeSpan = options.Duration;
         context.Tags.Add(AllTag);
         return ValueTask.CompletedTask;
@@ -89,6 +93,9 @@ public sealed class PublicPageEvictor(IOutputCacheStore store, ISearchIndex inde
     private readonly SemaphoreSlim _lock = new(1, 1);
     private long _evictedUpTo; // from the start of the feed: the first round finds many changes and evicts everything, cheaply
 
+    /// <summary>The feed position this node's index answers from, as of the last round (search pages are keyed by it).</summary>
+    public long IndexPosition => Volatile.Read(ref _evictedUpTo);
+
     public async Task EvictChangedAsync(MarketplaceDbContext db, CancellationToken ct)
     {
         await _lock.WaitAsync(ct);
@@ -117,7 +124,7 @@ public sealed class PublicPageEvictor(IOutputCacheStore store, ISearchIndex inde
                 foreach (var tag in tags) await store.EvictByTagAsync(tag, ct);
             }
             logger.LogDebug("Public page cache: evicted pages of {Products} changed products", changed.Count);
-            _evictedUpTo = upTo;
+            Volatile.Write(ref _evictedUpTo, upTo);
         }
         finally
         {

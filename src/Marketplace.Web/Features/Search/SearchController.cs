@@ -13,7 +13,9 @@ namespace Marketplace.Web.Features.Search;
 /// /search?q=…&amp;category=…&amp;province=…&amp;county=…&amp;cert=…&amp;price=…&amp;sort=…&amp;page=… (or &amp;after= for deep pages).
 /// Every parameter is in the URL, and every order ends with the product id, so a URL always gives the same page.
 /// </summary>
-[PublicCache]
+// Browsers revalidate a search page every time (a cheap 304 while the index has not moved): a result list a browser kept
+// for a minute would hide a product listed meanwhile.
+[PublicCache(seconds: 0, VariesWithSearchIndex = true)]
 public sealed class SearchController(
     ISearchIndex index, StorefrontQueries storefront, RegionDirectory regions, IStringLocalizer<SharedResource> l, ILogger<SearchController> logger) : Controller
 {
