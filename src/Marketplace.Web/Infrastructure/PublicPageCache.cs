@@ -105,7 +105,7 @@ public sealed class PublicPageEvictor(IOutputCacheStore store, ISearchIndex inde
             if (upTo <= _evictedUpTo) return;
             var from = _evictedUpTo;
             var changed = await db.ProductChanges.AsNoTracking().Where(c => c.Id > from && c.Id <= upTo)
-                .Select(c => c.ProductId).Distinct().Take(MaxTargeted + 1).ToListAsync(ct);
+                .Select(c => c.ProductId).Distinct().OrderBy(id => id).Take(MaxTargeted + 1).ToListAsync(ct);
             if (changed.Count > MaxTargeted)
             {
                 await store.EvictByTagAsync(PublicPagePolicy.AllTag, ct);
