@@ -141,7 +141,9 @@ public sealed class PublicPageETagMiddleware(RequestDelegate next)
 {
     public async Task InvokeAsync(HttpContext http)
     {
-        if (!HttpMethods.IsGet(http.Request.Method) || http.GetEndpoint()?.Metadata.GetMetadata<PublicCacheAttribute>() is null)
+        // A signed-in visitor's page carries a fresh anti-forgery token each time: an ETag would never match.
+        if (!HttpMethods.IsGet(http.Request.Method) || http.User.Identity?.IsAuthenticated == true
+            || http.GetEndpoint()?.Metadata.GetMetadata<PublicCacheAttribute>() is null)
         {
             await next(http);
             return;
