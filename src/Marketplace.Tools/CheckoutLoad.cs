@@ -16,7 +16,9 @@ namespace Marketplace.Tools;
 /// <c>load --scenario checkout</c>: a bounded, loopback-only run against a running marketplace and its database.
 /// Anonymous visitors browse and search; signed-in buyers (one per budget unit) fill carts with a few scarce products
 /// and check out, and accept, and evaluate what was shipped to them; the vendors of those products confirm the bank
-/// transfers, ship and upload invoices — all through the real pages, anti-forgery tokens included. Afterwards it checks
+/// transfers, ship and upload invoices — all through the real pages, anti-forgery tokens included. When the time is up,
+/// a trade run winds down: the vendors deal with the orders left waiting and the buyers accept and evaluate them, so
+/// that every order placed ends completed, however slow the machine (the figures cover the timed part). Then it checks
 /// in the database that, for every scarce product, stock now + quantities ordered = stock at the start; that every
 /// order's total is the sum of its lines; and that every completed order has exactly one ledger credit of the money it
 /// kept and no other order has any. Accounts for the run (load.buyer.N, load.vendor.ID) are created or reset in the
@@ -31,6 +33,26 @@ public static partial class CheckoutLoad
         public int Placed, RefusedStock, Completed;
         public void Add(string route, double ms) => Latencies.GetOrAdd(route, _ => []).Add(ms);
         public void Error(string what) => Errors.AddOrUpdate(what, 1, (_, n) => n + 1);
+    }
+
+    /// <summary>
+    /// The end of a trade run: buyers stop placing orders (an iteration under way finishes first), then the vendors deal
+    /// with every order left waiting, then the buyers accept and evaluate everything shipped to them — within a deadline.
+    /// </summary>
+    private sealed class Phases(int buyers, int vendors, CancellationToken deadline)
+    {
+        private int placing = buyers, vending = vendors;
+        public readonly TaskCompletionSource PlacingDone = Done(buyers), VendorsDone = Done(vendors);
+        public CancellationToken Deadline { get; } = deadline;
+        public void BuyerStoppedPlacing() { if (Interlocked.Decrement(ref placing) == 0) PlacingDone.TrySetResult(); }
+        public void VendorDone() { if (Interlocked.Decrement(ref vending) == 0) VendorsDone.TrySetResult(); }
+
+        private static TaskCompletionSource Done(int count)
+        {
+            var source = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (count == 0) source.SetResult();
+            return source;
+        }
     }
 
     public static async Task<int> RunAsync(MarketplaceDbContext db, Dictionary<string, string> o, TextWriter? output = null)
@@ -75,17 +97,22 @@ public static partial class CheckoutLoad
 
         var tally = new Tally();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        using var windDown = new CancellationTokenSource(TimeSpan.FromSeconds(seconds + 120));
+        var phases = new Phases(buyerNames.Count, vendorNames.Count, windDown.Token);
         var clock = Stopwatch.StartNew();
         var workers = new List<Task>();
         foreach (var name in buyerNames)
             workers.Add(flow == "orders"
                 ? OrderingBuyerAsync(Next(), name, password, products.Select(p => p.Id).ToArray(), tally, stop.Token)
-                : BuyerAsync(Next(), name, password, products.Select(p => p.Id).ToArray(), tally, stop.Token));
+                : BuyerAsync(Next(), name, password, products.Select(p => p.Id).ToArray(), tally, phases, stop.Token));
         if (flow == "trade")
-            foreach (var name in vendorNames) workers.Add(VendorAsync(Next(), name, password, tally, stop.Token));
+            foreach (var name in vendorNames) workers.Add(VendorAsync(Next(), name, password, tally, phases, stop.Token));
         for (var i = 0; i < visitors; i++) workers.Add(VisitorAsync(Next(), browse, i, tally, stop.Token));
-        await Task.WhenAll(workers);
+        // The figures cover the timed part; the wind-down (trade flow) only finishes the orders' lives for the checks.
+        try { await Task.Delay(Timeout.Infinite, stop.Token); } catch (OperationCanceledException) { }
         var elapsed = clock.Elapsed.TotalSeconds;
+        try { await Task.WhenAll(workers); }
+        catch (OperationCanceledException) when (windDown.IsCancellationRequested) { output.WriteLine($"wind-down not finished within {seconds + 120} s"); }
 
         // The outbox → ledger job runs in the app every few seconds: wait until it has applied everything.
         var waited = Stopwatch.StartNew();
@@ -194,10 +221,10 @@ public static partial class CheckoutLoad
 
     // ---- the three kinds of user, through the pages ----
 
-    private static async Task BuyerAsync(Uri baseUrl, string user, string password, int[] products, Tally tally, CancellationToken stop)
+    private static async Task BuyerAsync(Uri baseUrl, string user, string password, int[] products, Tally tally, Phases phases, CancellationToken stop)
     {
         using var web = await Browser.SignInAsync(baseUrl, user, password, tally);
-        if (web is null) return;
+        if (web is null) { phases.BuyerStoppedPlacing(); return; }
         var random = new Random(user.GetHashCode());
         while (!stop.IsCancellationRequested)
         {
@@ -233,22 +260,42 @@ public static partial class CheckoutLoad
                     foreach (Match m in CartItem().Matches(page))
                         await web.PostAsync($"/cart/items/{m.Groups[1].Value}", "POST /cart/items/{id}", t, new() { ["quantity"] = "0" }, HttpStatusCode.Redirect);
             }
-            // What was shipped to this unit: confirm delivery; once the vendor's invoice is there, accept and evaluate.
-            var shipped = await web.GetAsync("/orders?status=Shipped", "GET /orders?status=…");
-            foreach (var id in shipped is null ? [] : OrderIds(shipped))
-                if (await web.TokenAsync($"/orders/{id}", "GET /orders/{id}") is { } shippedToken)
-                    await web.PostAsync($"/orders/{id}/ConfirmDelivery", "POST /orders/{id}/ConfirmDelivery", shippedToken, [], HttpStatusCode.Redirect);
-            var delivered = await web.GetAsync("/orders?status=Delivered", "GET /orders?status=…");
-            foreach (var id in delivered is null ? [] : OrderIds(delivered))
-            {
-                var page = await web.GetAsync($"/orders/{id}", "GET /orders/{id}");
-                if (page is null || !page.Contains($"href=\"/orders/{id}/invoice\"", StringComparison.Ordinal) || Browser.Token(page) is not { } deliveredToken) continue;
-                if (await web.PostAsync($"/orders/{id}/Accept", "POST /orders/{id}/Accept", deliveredToken, [], HttpStatusCode.Redirect) == HttpStatusCode.Redirect
-                    && await web.PostAsync($"/orders/{id}/Evaluate", "POST /orders/{id}/Evaluate", deliveredToken,
-                        new() { ["quality"] = "5", ["delivery"] = "4", ["service"] = "5", ["comment"] = "负载测试：米质好" }, HttpStatusCode.Redirect) == HttpStatusCode.Redirect)
-                    Interlocked.Increment(ref tally.Completed);
-            }
+            await FinishDeliveriesAsync(web, tally);
         }
+        // Wind-down: once every vendor has dealt with the last orders, carry this unit's orders to the end of their life,
+        // so that a run's report (and its checks) cover every order it placed, however slow the machine.
+        phases.BuyerStoppedPlacing();
+        await phases.VendorsDone.Task.WaitAsync(phases.Deadline);
+        for (var round = 0; round < 20 && !phases.Deadline.IsCancellationRequested; round++)
+            if (await FinishDeliveriesAsync(web, tally) == 0) break;
+    }
+
+    /// <summary>
+    /// What was shipped to this unit: confirm delivery; once the vendor's invoice is there, accept and evaluate. Returns
+    /// how many orders it found to act on.
+    /// </summary>
+    private static async Task<int> FinishDeliveriesAsync(Browser web, Tally tally)
+    {
+        var acted = 0;
+        var shipped = await web.GetAsync("/orders?status=Shipped", "GET /orders?status=…");
+        foreach (var id in shipped is null ? [] : OrderIds(shipped))
+            if (await web.TokenAsync($"/orders/{id}", "GET /orders/{id}") is { } shippedToken)
+            {
+                acted++;
+                await web.PostAsync($"/orders/{id}/ConfirmDelivery", "POST /orders/{id}/ConfirmDelivery", shippedToken, [], HttpStatusCode.Redirect);
+            }
+        var delivered = await web.GetAsync("/orders?status=Delivered", "GET /orders?status=…");
+        foreach (var id in delivered is null ? [] : OrderIds(delivered))
+        {
+            var page = await web.GetAsync($"/orders/{id}", "GET /orders/{id}");
+            if (page is null || !page.Contains($"href=\"/orders/{id}/invoice\"", StringComparison.Ordinal) || Browser.Token(page) is not { } deliveredToken) continue;
+            acted++;
+            if (await web.PostAsync($"/orders/{id}/Accept", "POST /orders/{id}/Accept", deliveredToken, [], HttpStatusCode.Redirect) == HttpStatusCode.Redirect
+                && await web.PostAsync($"/orders/{id}/Evaluate", "POST /orders/{id}/Evaluate", deliveredToken,
+                    new() { ["quality"] = "5", ["delivery"] = "4", ["service"] = "5", ["comment"] = "负载测试：米质好" }, HttpStatusCode.Redirect) == HttpStatusCode.Redirect)
+                Interlocked.Increment(ref tally.Completed);
+        }
+        return acted;
     }
 
     /// <summary>
@@ -285,31 +332,42 @@ public static partial class CheckoutLoad
         }
     }
 
-    private static async Task VendorAsync(Uri baseUrl, string user, string password, Tally tally, CancellationToken stop)
+    private static async Task VendorAsync(Uri baseUrl, string user, string password, Tally tally, Phases phases, CancellationToken stop)
     {
         using var web = await Browser.SignInAsync(baseUrl, user, password, tally);
-        if (web is null) return;
-        var invoice = "%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"u8.ToArray();
+        if (web is null) { phases.VendorDone(); return; }
         while (!stop.IsCancellationRequested)
-        {
-            var pending = await web.GetAsync("/vendor/orders?status=PendingPayment", "GET /vendor/orders?status=…");
-            var ids = pending is null ? [] : OrderIds(pending);
-            if (ids.Count == 0) { try { await Task.Delay(200, stop); } catch (OperationCanceledException) { } continue; }
-            foreach (var id in ids)
-            {
-                var token = await web.TokenAsync($"/orders/{id}", "GET /orders/{id}");
-                if (token is null) continue;
-                if (await web.PostAsync($"/orders/{id}/ConfirmPayment", "POST /orders/{id}/ConfirmPayment", token, [], HttpStatusCode.Redirect) != HttpStatusCode.Redirect) continue;
-                if (await web.PostAsync($"/orders/{id}/Ship", "POST /orders/{id}/Ship", token, new() { ["carrier"] = "顺丰速运", ["trackingNumber"] = $"SF{id:D10}" }, HttpStatusCode.Redirect) != HttpStatusCode.Redirect) continue;
-                // The buyer may confirm delivery at the same moment: the upload is then refused as a concurrent change
-                // (nothing is lost) and, as a person would, the vendor reloads the order and uploads again.
-                if (await web.UploadAsync($"/orders/{id}/invoice", "POST /orders/{id}/invoice", token, "invoice", "invoice.pdf", invoice,
-                        HttpStatusCode.Redirect, HttpStatusCode.UnprocessableEntity) == HttpStatusCode.UnprocessableEntity
-                    && await web.TokenAsync($"/orders/{id}", "GET /orders/{id}") is { } retryToken)
-                    await web.UploadAsync($"/orders/{id}/invoice", "POST /orders/{id}/invoice", retryToken, "invoice", "invoice.pdf", invoice, HttpStatusCode.Redirect);
-            }
-        }
+            if (await VendorRoundAsync(web, tally) == 0)
+                try { await Task.Delay(200, stop); } catch (OperationCanceledException) { }
+        // Wind-down: the buyers' last checkouts may still be under way; once they have all stopped, deal with what is left.
+        await phases.PlacingDone.Task.WaitAsync(phases.Deadline);
+        for (var round = 0; round < 20 && !phases.Deadline.IsCancellationRequested; round++)
+            if (await VendorRoundAsync(web, tally) == 0) break;
+        phases.VendorDone();
     }
+
+    /// <summary>Confirms the transfer, ships and uploads the invoice of every order waiting for payment; returns how many.</summary>
+    private static async Task<int> VendorRoundAsync(Browser web, Tally tally)
+    {
+        var pending = await web.GetAsync("/vendor/orders?status=PendingPayment", "GET /vendor/orders?status=…");
+        var ids = pending is null ? [] : OrderIds(pending);
+        foreach (var id in ids)
+        {
+            var token = await web.TokenAsync($"/orders/{id}", "GET /orders/{id}");
+            if (token is null) continue;
+            if (await web.PostAsync($"/orders/{id}/ConfirmPayment", "POST /orders/{id}/ConfirmPayment", token, [], HttpStatusCode.Redirect) != HttpStatusCode.Redirect) continue;
+            if (await web.PostAsync($"/orders/{id}/Ship", "POST /orders/{id}/Ship", token, new() { ["carrier"] = "顺丰速运", ["trackingNumber"] = $"SF{id:D10}" }, HttpStatusCode.Redirect) != HttpStatusCode.Redirect) continue;
+            // The buyer may confirm delivery at the same moment: the upload is then refused as a concurrent change
+            // (nothing is lost) and, as a person would, the vendor reloads the order and uploads again.
+            if (await web.UploadAsync($"/orders/{id}/invoice", "POST /orders/{id}/invoice", token, "invoice", "invoice.pdf", Invoice,
+                    HttpStatusCode.Redirect, HttpStatusCode.UnprocessableEntity) == HttpStatusCode.UnprocessableEntity
+                && await web.TokenAsync($"/orders/{id}", "GET /orders/{id}") is { } retryToken)
+                await web.UploadAsync($"/orders/{id}/invoice", "POST /orders/{id}/invoice", retryToken, "invoice", "invoice.pdf", Invoice, HttpStatusCode.Redirect);
+        }
+        return ids.Count;
+    }
+
+    private static readonly byte[] Invoice = "%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"u8.ToArray();
 
     private static async Task VisitorAsync(Uri baseUrl, string[] paths, int worker, Tally tally, CancellationToken stop)
     {

@@ -38,6 +38,9 @@ public class CheckoutLoadTests(BrowserApp app) : IClassFixture<BrowserApp>
             var left = await db.Products.AsNoTracking().Where(p => p.Id == productId).Select(p => p.Stock).SingleAsync();
             Assert.True(left >= 0 && left + quantity == 12, $"product {productId}: {quantity} ordered, {left} left of 12");
         }
-        Assert.Contains(orders, o => o.Status == Domain.Orders.OrderStatus.Completed);
+        // The run winds down by carrying every order it placed to the end of its life (paid, shipped, invoiced, accepted,
+        // evaluated), whatever the machine's speed, so each one must be completed — and credited once (the report's checks).
+        Assert.NotEmpty(orders);
+        Assert.All(orders, o => Assert.Equal(Domain.Orders.OrderStatus.Completed, o.Status));
     }
 }
