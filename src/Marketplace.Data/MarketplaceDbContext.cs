@@ -45,6 +45,8 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
     public DbSet<QuotaLedgerMonth> QuotaLedgerMonths => Set<QuotaLedgerMonth>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<PavilionText> PavilionTexts => Set<PavilionText>();
+    public DbSet<VendorCreditChange> VendorCreditChanges => Set<VendorCreditChange>();
+    public DbSet<Complaint> Complaints => Set<Complaint>();
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
@@ -105,6 +107,10 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
             if (entry.State == EntityState.Modified) entry.Entity.Version++;
         foreach (var entry in ChangeTracker.Entries<RefundRequest>())
             if (entry.State == EntityState.Modified) entry.Entity.Version++;
+        foreach (var entry in ChangeTracker.Entries<Complaint>())
+            if (entry.State == EntityState.Modified) entry.Entity.Version++;
+        if (ChangeTracker.Entries<VendorCreditChange>().Any(e => e.State is EntityState.Modified or EntityState.Deleted))
+            throw new InvalidOperationException("The credit history is append-only.");
         foreach (var entry in ChangeTracker.Entries<Product>().ToList())
         {
             if (entry.State == EntityState.Modified) entry.Entity.Version++;
@@ -256,6 +262,7 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
             e.HasIndex(x => new { x.BudgetUnitId, x.Id });
             e.HasIndex(x => new { x.VendorId, x.Status, x.Id });
             e.HasIndex(x => new { x.Status, x.PlacedAt });
+            e.HasIndex(x => new { x.VendorId, x.PaidAt });
         });
 
         builder.Entity<OrderLine>(e =>
@@ -430,6 +437,27 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
             e.Property(x => x.Description).HasMaxLength(PavilionText.MaxLength);
             e.Property(x => x.UpdatedBy).HasMaxLength(100);
             e.HasOne<Region>().WithMany().HasForeignKey(x => x.RegionId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<VendorCreditChange>(e =>
+        {
+            e.Property(x => x.Trigger).HasMaxLength(200);
+            e.HasOne<Vendor>().WithMany().HasForeignKey(x => x.VendorId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(x => new { x.VendorId, x.Id });
+        });
+
+        builder.Entity<Complaint>(e =>
+        {
+            e.Property(x => x.Reason).HasMaxLength(Complaint.MaxText);
+            e.Property(x => x.RulingNote).HasMaxLength(Complaint.MaxText);
+            e.Property(x => x.RuledByName).HasMaxLength(100);
+            e.Property(x => x.FiledByUserId).HasMaxLength(450);
+            e.Property(x => x.Version).IsConcurrencyToken();
+            e.HasOne(x => x.Order).WithMany().HasForeignKey(x => x.OrderId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Vendor>().WithMany().HasForeignKey(x => x.VendorId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(x => new { x.VendorId, x.Status });
+            e.HasIndex(x => new { x.Status, x.Id });
+            e.HasIndex(x => x.OrderId);
         });
 
         builder.Entity<ProductChange>(e =>

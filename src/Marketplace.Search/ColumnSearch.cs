@@ -4,6 +4,7 @@ using Lucene.Net.Search;
 using Lucene.Net.Search.Similarities;
 using Lucene.Net.Util;
 using Marketplace.Domain;
+using Marketplace.Domain.Credit;
 
 namespace Marketplace.Search;
 
@@ -72,6 +73,7 @@ internal sealed class ColumnSearch
         public readonly long[] Categories = new long[256];
         public readonly long[] Certs = new long[16];
         public readonly long[] Prices = new long[8];
+        public readonly long[] Grades = new long[8];
         public long[] Counties = new long[Math.Max(64, SegmentColumns.CountyOrdinalCount)];
         public TopHeap Top = null!;
 
@@ -81,6 +83,7 @@ internal sealed class ColumnSearch
             for (var i = 0; i < Categories.Length; i++) Categories[i] += other.Categories[i];
             for (var i = 0; i < Certs.Length; i++) Certs[i] += other.Certs[i];
             for (var i = 0; i < Prices.Length; i++) Prices[i] += other.Prices[i];
+            for (var i = 0; i < Grades.Length; i++) Grades[i] += other.Grades[i];
             if (other.Counties.Length > Counties.Length) Array.Resize(ref Counties, other.Counties.Length);
             for (var i = 0; i < other.Counties.Length; i++) Counties[i] += other.Counties[i];
             Top.AddAll(other.Top);
@@ -146,7 +149,8 @@ internal sealed class ColumnSearch
         var requiredNorms = requiredClause.Select(c => cols.Norms(reader, c.Field)).ToArray();
         var optionalNorms = _optional.Select(c => scoring ? cols.Norms(reader, c.Field) : null).ToArray();
         if (SegmentColumns.CountyOrdinalCount > o.Counties.Length) Array.Resize(ref o.Counties, SegmentColumns.CountyOrdinalCount + 64);
-        long[] counties = o.Counties, categories = o.Categories, certs = o.Certs, prices = o.Prices;
+        long[] counties = o.Counties, categories = o.Categories, certs = o.Certs, prices = o.Prices, grades = o.Grades;
+        var boosts = GradeBoosts;
         long[] facets = cols.Facets;
         int[] countyOf = cols.Counties, ids = cols.Ids;
         var keys = _request.Sort switch
@@ -154,6 +158,7 @@ internal sealed class ColumnSearch
             SearchSort.PriceAsc or SearchSort.PriceDesc => cols.Prices,
             SearchSort.Newest => cols.Listed,
             SearchSort.Sales => cols.Sales,
+            SearchSort.Credit => cols.Credit,
             _ => null,
         };
         var negate = _request.Sort == SearchSort.PriceAsc; // the heap keeps the largest keys: ascending orders negate
@@ -195,6 +200,7 @@ internal sealed class ColumnSearch
             categories[FacetKeys.Category(packed)]++;
             certs[FacetKeys.Certs(packed)]++;
             prices[FacetKeys.PriceBand(packed)]++;
+            grades[FacetKeys.Grade(packed)]++;
             counties[countyOf[doc]]++;
 
             long key;
@@ -213,7 +219,7 @@ internal sealed class ColumnSearch
                     sum += Score(_optional[i].Weight, s.Freq, optionalNorms[i], doc, normTable);
                     overlap++;
                 }
-                var score = required.Length == 0 ? 1f : sum * coord[overlap];
+                var score = (required.Length == 0 ? 1f : sum * coord[overlap]) * boosts[FacetKeys.Grade(packed)];
                 key = NumericUtils.SingleToSortableInt32(score);
             }
             else
@@ -227,6 +233,9 @@ internal sealed class ColumnSearch
         o.Total += total;
     }
 
+    /// <summary>The relevance factor per credit grade (indexed by the grade's value), as <see cref="LuceneReference"/> applies it.</summary>
+    internal static readonly float[] GradeBoosts = Enumerable.Range(0, 8).Select(g => CreditPolicy.RelevanceBoost((CreditGrade)g)).ToArray();
+
     private static float Score(float weight, int freq, byte[]? norms, int doc, float[] normTable)
     {
         var raw = MathF.Sqrt(freq) * weight; // DefaultSimilarity: tf = √freq
@@ -239,14 +248,16 @@ internal sealed class ColumnSearch
         private readonly HashSet<int>? _categories, _provinces, _counties;
         private readonly int _certMask;
         private readonly int _priceBand;
+        private readonly int _gradeMask;
 
         /// <summary>How many filter clauses the equivalent BooleanQuery would have (each counts for coord).</summary>
         public int Clauses { get; }
 
-        private Filter(HashSet<int>? categories, HashSet<int>? provinces, HashSet<int>? counties, int certMask, int priceBand)
+        private Filter(HashSet<int>? categories, HashSet<int>? provinces, HashSet<int>? counties, int certMask, int priceBand, int gradeMask)
         {
-            (_categories, _provinces, _counties, _certMask, _priceBand) = (categories, provinces, counties, certMask, priceBand);
-            Clauses = (categories is null ? 0 : 1) + (provinces is null ? 0 : 1) + (counties is null ? 0 : 1) + (certMask == 0 ? 0 : 1) + (priceBand < 0 ? 0 : 1);
+            (_categories, _provinces, _counties, _certMask, _priceBand, _gradeMask) = (categories, provinces, counties, certMask, priceBand, gradeMask);
+            Clauses = (categories is null ? 0 : 1) + (provinces is null ? 0 : 1) + (counties is null ? 0 : 1) + (certMask == 0 ? 0 : 1) + (priceBand < 0 ? 0 : 1)
+                      + (gradeMask == 0 ? 0 : 1);
         }
 
         public static Filter From(SearchRequest r)
@@ -255,7 +266,8 @@ internal sealed class ColumnSearch
             var certMask = LuceneSearchIndex.CertificationFlags.Where(c => r.Certifications.HasFlag(c)).Aggregate(0, (m, c) => m | (int)c);
             var band = -1;
             for (var i = 0; i < PriceBands.All.Count; i++) if (PriceBands.All[i].Key == r.PriceBand) band = i;
-            return new Filter(Set(r.CategoryIds), Set(r.ProvinceIds), Set(r.CountyIds), certMask, band);
+            var gradeMask = r.Grades.Where(g => Enum.IsDefined(g)).Aggregate(0, (m, g) => m | 1 << (int)g);
+            return new Filter(Set(r.CategoryIds), Set(r.ProvinceIds), Set(r.CountyIds), certMask, band, gradeMask);
         }
 
         public bool Matches(long packed)
@@ -263,6 +275,7 @@ internal sealed class ColumnSearch
             if (_categories is not null && !_categories.Contains(FacetKeys.Category(packed))) return false;
             if (_certMask != 0 && (FacetKeys.Certs(packed) & _certMask) == 0) return false;
             if (_priceBand >= 0 && FacetKeys.PriceBand(packed) != _priceBand) return false;
+            if (_gradeMask != 0 && (_gradeMask & 1 << FacetKeys.Grade(packed)) == 0) return false;
             if (_counties is not null && !_counties.Contains(FacetKeys.County(packed))) return false;
             if (_provinces is not null && !_provinces.Contains(RegionCode.ProvinceOf(FacetKeys.County(packed)))) return false;
             return true;
@@ -345,6 +358,8 @@ internal sealed class ColumnSearch
             ["cert"] = LuceneSearchIndex.CertificationFlags.Select((c, i) => new FacetCount(c.ToString(), LuceneSearchIndex.CertificationLabel(c), certCounts[i]))
                 .Where(f => f.Count > 0).ToList(),
             ["price"] = PriceBands.All.Select((b, i) => new FacetCount(b.Key, b.Label, o.Prices[i])).Where(f => f.Count > 0).ToList(),
+            ["grade"] = new[] { CreditGrade.A, CreditGrade.B, CreditGrade.C, CreditGrade.D, CreditGrade.New }
+                .Select(g => new FacetCount(g.ToString(), CreditPolicy.Label(g), o.Grades[(int)g])).Where(f => f.Count > 0).ToList(),
         };
     }
 }

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Marketplace.Domain;
+using Marketplace.Domain.Credit;
 
 namespace Marketplace.Search;
 
@@ -43,6 +44,8 @@ public sealed class ElasticsearchSearchIndex(HttpClient http, string indexName =
             ["price_fen"] = new JsonObject { ["type"] = "long" },
             ["listed_at"] = new JsonObject { ["type"] = "date" },
             ["sales"] = new JsonObject { ["type"] = "integer" },
+            ["grade"] = new JsonObject { ["type"] = "keyword" },
+            ["credit_rank"] = new JsonObject { ["type"] = "long" },
             ["cover"] = new JsonObject { ["type"] = "keyword", ["index"] = false },
         };
         foreach (var (field, _) in TextFields) properties[field] = Text();
@@ -75,6 +78,7 @@ public sealed class ElasticsearchSearchIndex(HttpClient http, string indexName =
         ["category_id"] = d.CategoryId, ["province_id"] = d.ProvinceId, ["county_id"] = d.CountyId,
         ["certs"] = new JsonArray(LuceneSearchIndex.CertificationFlags.Where(c => d.Certifications.HasFlag(c)).Select(c => (JsonNode)JsonValue.Create(c.ToString())!).ToArray()),
         ["price_fen"] = d.PriceFen, ["listed_at"] = d.ListedAt.ToString("O", CultureInfo.InvariantCulture), ["sales"] = d.SalesCount, ["cover"] = d.CoverPhotoKey,
+        ["grade"] = d.VendorGrade.ToString(), ["credit_rank"] = FacetKeys.CreditKey(d.VendorGrade, d.SalesCount),
     };
 
     public async Task EnsureIndexAsync(CancellationToken ct)
@@ -217,6 +221,7 @@ public sealed class ElasticsearchSearchIndex(HttpClient http, string indexName =
         Terms("province_id", request.ProvinceIds.Distinct().Select(v => (JsonNode?)v));
         Terms("county_id", request.CountyIds.Distinct().Select(v => (JsonNode?)v));
         Terms("certs", LuceneSearchIndex.CertificationFlags.Where(c => request.Certifications.HasFlag(c)).Select(c => (JsonNode?)c.ToString()));
+        Terms("grade", request.Grades.Where(g => Enum.IsDefined(g)).Distinct().Select(g => (JsonNode?)g.ToString()));
         if (PriceBands.Find(request.PriceBand) is { } band)
         {
             var range = new JsonObject { ["gte"] = band.FromFen };
@@ -230,12 +235,26 @@ public sealed class ElasticsearchSearchIndex(HttpClient http, string indexName =
             ["size"] = size,
             ["track_total_hits"] = true,
             ["_source"] = false,
+            // The vendor-credit boost of CreditPolicy.RelevanceBoost, as a multiplier on the text score.
             ["query"] = new JsonObject
             {
-                ["bool"] = new JsonObject
+                ["function_score"] = new JsonObject
                 {
-                    ["must"] = must.Count > 0 ? must : new JsonArray(new JsonObject { ["match_all"] = new JsonObject() }),
-                    ["filter"] = filter,
+                    ["query"] = new JsonObject
+                    {
+                        ["bool"] = new JsonObject
+                        {
+                            ["must"] = must.Count > 0 ? must : new JsonArray(new JsonObject { ["match_all"] = new JsonObject() }),
+                            ["filter"] = filter,
+                        },
+                    },
+                    ["functions"] = new JsonArray(new[] { CreditGrade.A, CreditGrade.B }.Select(g => (JsonNode)new JsonObject
+                    {
+                        ["filter"] = new JsonObject { ["term"] = new JsonObject { ["grade"] = g.ToString() } },
+                        ["weight"] = CreditPolicy.RelevanceBoost(g),
+                    }).ToArray()),
+                    ["score_mode"] = "first",
+                    ["boost_mode"] = "multiply",
                 },
             },
             ["sort"] = SortFor(request.Sort),
@@ -245,6 +264,7 @@ public sealed class ElasticsearchSearchIndex(HttpClient http, string indexName =
                 ["province"] = new JsonObject { ["terms"] = new JsonObject { ["field"] = "province_id", ["size"] = 40 } },
                 ["county"] = new JsonObject { ["terms"] = new JsonObject { ["field"] = "county_id", ["size"] = 20 } },
                 ["cert"] = new JsonObject { ["terms"] = new JsonObject { ["field"] = "certs", ["size"] = 10 } },
+                ["grade"] = new JsonObject { ["terms"] = new JsonObject { ["field"] = "grade", ["size"] = 5 } },
                 ["price"] = new JsonObject
                 {
                     ["range"] = new JsonObject
@@ -274,6 +294,7 @@ public sealed class ElasticsearchSearchIndex(HttpClient http, string indexName =
             SearchSort.PriceDesc => [By("price_fen", "desc"), By("id", "desc")],
             SearchSort.Newest => [By("listed_at", "desc"), By("id", "desc")],
             SearchSort.Sales => [By("sales", "desc"), By("id", "desc")],
+            SearchSort.Credit => [By("credit_rank", "desc"), By("id", "desc")],
             _ => [By("_score", "desc"), By("id", "desc")],
         };
     }
@@ -293,7 +314,7 @@ public sealed class ElasticsearchSearchIndex(HttpClient http, string indexName =
         }
         var facets = new Dictionary<string, IReadOnlyList<FacetCount>>();
         if (doc.RootElement.TryGetProperty("aggregations", out var aggs))
-            foreach (var name in new[] { "category", "province", "county", "cert", "price" })
+            foreach (var name in new[] { "category", "province", "county", "cert", "price", "grade" })
             {
                 if (!aggs.TryGetProperty(name, out var agg)) continue;
                 facets[name] = agg.GetProperty("buckets").EnumerateArray()
@@ -303,6 +324,7 @@ public sealed class ElasticsearchSearchIndex(HttpClient http, string indexName =
                         {
                             "price" => PriceBands.Find(b.GetProperty("key").GetString())?.Label ?? "",
                             "cert" => Enum.TryParse<Certification>(b.GetProperty("key").GetString(), out var c) ? LuceneSearchIndex.CertificationLabel(c) : "",
+                            "grade" => Enum.TryParse<CreditGrade>(b.GetProperty("key").GetString(), out var g) ? CreditPolicy.Label(g) : "",
                             _ => "",
                         },
                         b.GetProperty("doc_count").GetInt64()))

@@ -31,7 +31,48 @@ internal static class LuceneReference
             SearchSort.PriceDesc => new Sort(new SortField("price_dv", SortFieldType.INT64, true), id),
             SearchSort.Newest => new Sort(new SortField("listed_dv", SortFieldType.INT64, true), id),
             SearchSort.Sales => new Sort(new SortField("sales_dv", SortFieldType.INT64, true), id),
+            SearchSort.Credit => new Sort(new SortField("credit_dv", SortFieldType.INT64, true), id),
             _ => new Sort(SortField.FIELD_SCORE, id),
         };
+    }
+
+    /// <summary>
+    /// Wraps a collector so that every score it reads is multiplied by the hit's vendor-grade boost, as
+    /// <see cref="ColumnSearch"/> does (the same float product of the same two floats).
+    /// </summary>
+    public static ICollector BoostedByGrade(ICollector inner) => new GradeBoostCollector(inner);
+
+    private sealed class GradeBoostCollector(ICollector inner) : ICollector
+    {
+        private NumericDocValues? _facets;
+        private int _doc;
+
+        public void SetScorer(Scorer scorer) => inner.SetScorer(new BoostedScorer(scorer, this));
+
+        public void Collect(int doc)
+        {
+            _doc = doc;
+            inner.Collect(doc);
+        }
+
+        public void SetNextReader(AtomicReaderContext context)
+        {
+            _facets = context.AtomicReader.GetNumericDocValues(FacetKeys.Field);
+            inner.SetNextReader(context);
+        }
+
+        public bool AcceptsDocsOutOfOrder => inner.AcceptsDocsOutOfOrder;
+
+        private float Boost() => ColumnSearch.GradeBoosts[_facets is null ? 0 : FacetKeys.Grade(_facets.Get(_doc))];
+
+        private sealed class BoostedScorer(Scorer scorer, GradeBoostCollector owner) : Scorer(scorer.Weight)
+        {
+            public override float GetScore() => scorer.GetScore() * owner.Boost();
+            public override int Freq => scorer.Freq;
+            public override int DocID => scorer.DocID;
+            public override int NextDoc() => scorer.NextDoc();
+            public override int Advance(int target) => scorer.Advance(target);
+            public override long GetCost() => scorer.GetCost();
+        }
     }
 }

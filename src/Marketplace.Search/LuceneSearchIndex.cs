@@ -333,10 +333,11 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
         // Matching uses one catch-all field: one posting list per term instead of a disjunction over six.
         new Field("all", string.Join(' ', d.Name, d.CategoryName, d.VendorName, d.ProvinceName, d.CountyName,
             string.Join(' ', CertificationFlags.Where(c => d.Certifications.HasFlag(c)).Select(CertificationLabel)), d.Description), Text),
-        new NumericDocValuesField(FacetKeys.Field, FacetKeys.Pack(d.CountyId, d.CategoryId, d.Certifications, d.PriceFen)),
+        new NumericDocValuesField(FacetKeys.Field, FacetKeys.Pack(d.CountyId, d.CategoryId, d.Certifications, d.PriceFen, d.VendorGrade)),
         new NumericDocValuesField("price_dv", d.PriceFen),
         new NumericDocValuesField("listed_dv", d.ListedAt.Ticks),
         new NumericDocValuesField("sales_dv", d.SalesCount),
+        new NumericDocValuesField("credit_dv", FacetKeys.CreditKey(d.VendorGrade, d.SalesCount)),
     ];
 
     public static readonly Certification[] CertificationFlags =

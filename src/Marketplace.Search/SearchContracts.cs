@@ -1,4 +1,5 @@
 using Marketplace.Domain;
+using Marketplace.Domain.Credit;
 
 namespace Marketplace.Search;
 
@@ -6,7 +7,11 @@ namespace Marketplace.Search;
 public sealed record ProductDocument(
     int Id, string Name, string Description, string VendorName, int CategoryId, string CategoryName,
     int ProvinceId, string ProvinceName, int CountyId, string CountyName, Certification Certifications,
-    long PriceFen, DateTime ListedAt, int SalesCount, string? CoverPhotoKey);
+    long PriceFen, DateTime ListedAt, int SalesCount, string? CoverPhotoKey)
+{
+    /// <summary>The vendor's credit grade: a filter, a sort and a small relevance boost (see <see cref="CreditPolicy"/>).</summary>
+    public CreditGrade VendorGrade { get; init; }
+}
 
 public enum SearchSort
 {
@@ -15,6 +20,8 @@ public enum SearchSort
     PriceDesc,
     Newest,
     Sales,
+    /// <summary>Best vendor credit grade first, then best-selling.</summary>
+    Credit,
 }
 
 /// <summary>Fixed price bands for the price facet, in fen (upper bound exclusive).</summary>
@@ -48,6 +55,8 @@ public sealed record SearchRequest
     public IReadOnlyList<int> CountyIds { get; init; } = [];
     public Certification Certifications { get; init; }
     public string? PriceBand { get; init; }
+    /// <summary>Vendor credit grades to keep (any of them); empty: all.</summary>
+    public IReadOnlyList<CreditGrade> Grades { get; init; } = [];
     public SearchSort Sort { get; init; }
     /// <summary>1-based page for shallow paging; deep pages continue from <see cref="After"/>.</summary>
     public int Page { get; init; } = 1;

@@ -26,6 +26,7 @@ internal sealed class SegmentColumns
     public required long[] Prices { get; init; }
     public required long[] Listed { get; init; }
     public required long[] Sales { get; init; }
+    public required long[] Credit { get; init; }
 
     private readonly ConcurrentDictionary<string, byte[]?> _norms = new();
 
@@ -61,6 +62,7 @@ internal sealed class SegmentColumns
         {
             Ids = ids, Facets = facets, Counties = counties,
             Prices = Read(reader, "price_dv", n), Listed = Read(reader, "listed_dv", n), Sales = Read(reader, "sales_dv", n),
+            Credit = Read(reader, "credit_dv", n),
         };
     }
 

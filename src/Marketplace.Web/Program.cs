@@ -209,6 +209,11 @@ builder.Services.AddScoped<Marketplace.Web.Features.Payments.PaymentService>();
 builder.Services.AddScoped<Marketplace.Web.Features.Payments.StripeWebhookService>();
 builder.Services.AddScoped<Marketplace.Web.Features.Refunds.RefundService>();
 builder.Services.AddScoped<Marketplace.Data.Quota.IOutboxHandler, Marketplace.Web.Features.Refunds.RefundPayoutHandler>();
+builder.Services.AddScoped<Marketplace.Data.Credit.VendorCreditService>();
+builder.Services.AddScoped<Marketplace.Data.Quota.IOutboxHandler, Marketplace.Web.Features.Credit.VendorCreditDueHandler>();
+builder.Services.AddScoped<Marketplace.Data.Quota.IOutboxHandler, Marketplace.Web.Features.Credit.VendorCreditOnOrderCompleted>();
+builder.Services.AddScoped<Marketplace.Web.Features.Credit.ComplaintService>();
+builder.Services.AddHostedService<Marketplace.Web.Features.Credit.CreditJobsWorker>();
 builder.Services.AddHostedService<OrderJobsWorker>();
 builder.Services.AddScoped(sp => new Marketplace.Web.Infrastructure.Images.DemoPhotos(sp.GetRequiredService<MarketplaceDbContext>(),
     sp.GetRequiredService<Marketplace.Web.Infrastructure.Images.ProductImageProcessor>(), sp.GetRequiredService<Marketplace.Web.Infrastructure.Images.IImageStore>(),

@@ -102,21 +102,31 @@ public class ElasticsearchAdapterTests
     [Fact]
     public void The_query_body_matches_every_term_filters_without_scoring_and_asks_for_facets()
     {
-        var request = new SearchRequest { Query = "茶 大米", CategoryIds = [1, 8], ProvinceIds = [520000], Certifications = Certification.Green, PriceBand = "30-60", Sort = SearchSort.PriceAsc, Page = 3 };
+        var request = new SearchRequest
+        {
+            Query = "茶 大米", CategoryIds = [1, 8], ProvinceIds = [520000], Certifications = Certification.Green, PriceBand = "30-60", Sort = SearchSort.PriceAsc, Page = 3,
+            Grades = [Domain.Credit.CreditGrade.A, Domain.Credit.CreditGrade.B],
+        };
         var body = ElasticsearchSearchIndex.QueryBody(request, ChineseAnalyzer.QueryTerms(request.Query));
-        var must = body["query"]!["bool"]!["must"]!.AsArray();
+        // The text query sits inside function_score, which multiplies by the vendor-grade boost (A, then B; others 1).
+        var scoring = body["query"]!["function_score"]!;
+        Assert.Equal("multiply", (string)scoring["boost_mode"]!);
+        Assert.Equal(1.1f, (float)scoring["functions"]![0]!["weight"]!);
+        Assert.Contains("\"grade\":\"A\"", scoring["functions"]![0]!.ToJsonString());
+        var must = scoring["query"]!["bool"]!["must"]!.AsArray();
         Assert.Equal(2, must.Count);
         Assert.Contains("\"name.uni\":{\"value\":\"茶\"", ElasticsearchSearchIndex.Serialize(must[0]!)); // one character: unigram field
         Assert.Contains("\"name\":{\"value\":\"大米\"", ElasticsearchSearchIndex.Serialize(must[1]!));
-        var filter = body["query"]!["bool"]!["filter"]!.ToJsonString();
+        var filter = scoring["query"]!["bool"]!["filter"]!.ToJsonString();
         Assert.Contains("\"category_id\":[1,8]", filter);
         Assert.Contains("\"province_id\":[520000]", filter);
         Assert.Contains("\"certs\":[\"Green\"]", filter);
         Assert.Contains("\"price_fen\":{\"gte\":3000,\"lt\":6000}", filter);
+        Assert.Contains("\"grade\":[\"A\",\"B\"]", filter);
         Assert.Equal("""[{"price_fen":{"order":"asc"}},{"id":{"order":"desc"}}]""", body["sort"]!.ToJsonString());
         Assert.Equal(48, (int)body["from"]!);
         Assert.True((bool)body["track_total_hits"]!);
-        Assert.Equal(5, body["aggs"]!.AsObject().Count);
+        Assert.Equal(6, body["aggs"]!.AsObject().Count);
     }
 
     [Fact]

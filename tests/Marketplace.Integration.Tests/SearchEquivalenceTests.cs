@@ -2,6 +2,7 @@ using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Store;
 using Marketplace.Domain;
+using Marketplace.Domain.Credit;
 using Marketplace.Search;
 using Directory = System.IO.Directory;
 
@@ -35,7 +36,10 @@ public sealed class SearchEquivalenceTests : IDisposable
             var category = random.Next(1, 13);
             _docs.Add(new ProductDocument(id, Phrase(1, 3) + " 500g", Phrase(0, 6), "合作社" + random.Next(20), category, Words[category],
                 RegionCode.ProvinceOf(county), "省", county, "县", (Certification)random.Next(16),
-                random.Next(5) == 0 ? 5_000 : random.Next(100, 40_000), T0.AddDays(random.Next(30)), random.Next(6), null));
+                random.Next(5) == 0 ? 5_000 : random.Next(100, 40_000), T0.AddDays(random.Next(30)), random.Next(6), null)
+            {
+                VendorGrade = (CreditGrade)random.Next(5),
+            });
         }
     }
 
@@ -49,31 +53,34 @@ public sealed class SearchEquivalenceTests : IDisposable
         _docs.RemoveAll(d => d.Id % 11 == 0);
     }
 
-    public static TheoryData<string, int[], int[], int, string?, SearchSort> Cases()
+    public static TheoryData<string, int[], int[], int, string?, SearchSort, int[]> Cases()
     {
-        var data = new TheoryData<string, int[], int[], int, string?, SearchSort>();
+        var data = new TheoryData<string, int[], int[], int, string?, SearchSort, int[]>();
         foreach (var sort in Enum.GetValues<SearchSort>())
         {
-            data.Add("茶", [], [], 0, null, sort);
-            data.Add("", [], [], 0, null, sort);
-            data.Add("高山 绿茶", [], [], 0, null, sort);
-            data.Add("大米", [1, 2, 3], [520000], 0, null, sort);
-            data.Add("茶", [], [], (int)Certification.Organic, "30-60", sort);
+            data.Add("茶", [], [], 0, null, sort, []);
+            data.Add("", [], [], 0, null, sort, []);
+            data.Add("高山 绿茶", [], [], 0, null, sort, []);
+            data.Add("大米", [1, 2, 3], [520000], 0, null, sort, []);
+            data.Add("茶", [], [], (int)Certification.Organic, "30-60", sort, []);
+            data.Add("茶", [], [], 0, null, sort, [(int)CreditGrade.A, (int)CreditGrade.B]);
         }
-        data.Add("野生木耳", [], [530000, 620000], (int)(Certification.Green | Certification.GeographicalIndication), null, SearchSort.Relevance);
-        data.Add("没有的词", [], [], 0, null, SearchSort.Relevance);
+        data.Add("野生木耳", [], [530000, 620000], (int)(Certification.Green | Certification.GeographicalIndication), null, SearchSort.Relevance, []);
+        data.Add("蜂蜜", [], [], 0, "0-30", SearchSort.Relevance, [(int)CreditGrade.New]);
+        data.Add("没有的词", [], [], 0, null, SearchSort.Relevance, []);
         return data;
     }
 
     [Theory]
     [MemberData(nameof(Cases))]
     public async Task Answers_as_lucenes_boolean_query_and_top_field_collector_do(
-        string q, int[] categories, int[] provinces, int certs, string? price, SearchSort sort)
+        string q, int[] categories, int[] provinces, int certs, string? price, SearchSort sort, int[] grades)
     {
         await LoadAsync();
         var request = new SearchRequest
         {
             Query = q, CategoryIds = categories, ProvinceIds = provinces, Certifications = (Certification)certs, PriceBand = price, Sort = sort, PageSize = 50,
+            Grades = grades.Select(g => (CreditGrade)g).ToList(),
         };
         var (expectedIds, expectedTotal) = Reference(request);
 
@@ -105,6 +112,27 @@ public sealed class SearchEquivalenceTests : IDisposable
         foreach (var flag in LuceneSearchIndex.CertificationFlags)
             Assert.Equal(matching.LongCount(d => d.Certifications.HasFlag(flag)), first.Facets["cert"].FirstOrDefault(f => f.Key == flag.ToString())?.Count ?? 0);
         Assert.Equal(matching.LongCount(d => d.PriceFen is >= 3_000 and < 6_000), first.Facets["price"].FirstOrDefault(f => f.Key == "30-60")?.Count ?? 0);
+        Assert.Equal(matching.GroupBy(d => d.VendorGrade).ToDictionary(g => g.Key.ToString(), g => (long)g.Count()),
+            first.Facets["grade"].ToDictionary(f => f.Key, f => f.Count));
+        if (grades.Length > 0) Assert.All(matching, d => Assert.Contains((int)d.VendorGrade, grades));
+    }
+
+    [Fact]
+    public async Task Better_grades_get_their_small_boost_and_the_credit_sort_puts_grade_before_sales()
+    {
+        await LoadAsync();
+        // Two documents with the same text, one vendor graded A and one C: the A one ranks first, by exactly its factor.
+        await _index.ApplyAsync(
+        [
+            new ProductDocument(90_001, "雪峰 野菊", "", "合作社", 1, "花茶", 520000, "省", 520324, "县", Certification.None, 1_000, T0, 1, null) { VendorGrade = CreditGrade.C },
+            new ProductDocument(90_002, "雪峰 野菊", "", "合作社", 1, "花茶", 520000, "省", 520324, "县", Certification.None, 1_000, T0, 0, null) { VendorGrade = CreditGrade.A },
+        ], [], 3, CancellationToken.None);
+        var hits = (await _index.SearchAsync(new SearchRequest { Query = "雪峰 野菊" }, CancellationToken.None)).Hits;
+        Assert.Equal([90_002, 90_001], hits.Select(h => h.Id));
+        Assert.Equal(hits[1].Score * 1.10f, hits[0].Score, 4);
+        var byCredit = (await _index.SearchAsync(new SearchRequest { Sort = SearchSort.Credit, PageSize = 100 }, CancellationToken.None)).Hits.Select(h => h.Id).ToList();
+        var grades = byCredit.Select(id => id > 90_000 ? (id == 90_002 ? CreditGrade.A : CreditGrade.C) : _docs.Single(d => d.Id == id).VendorGrade).ToList();
+        Assert.Equal(grades.OrderByDescending(g => g), grades);
     }
 
     [Fact]
@@ -151,9 +179,10 @@ public sealed class SearchEquivalenceTests : IDisposable
         Filter(r.Certifications != Certification.None, d => (d.Certifications & r.Certifications) != 0);
         var band = PriceBands.Find(r.PriceBand);
         Filter(band is not null, d => d.PriceFen >= band!.FromFen && d.PriceFen < band.ToFen);
+        Filter(r.Grades.Count > 0, d => r.Grades.Contains(d.VendorGrade));
         var sort = LuceneReference.SortFor(r.Sort);
         var top = TopFieldCollector.Create(sort, Math.Max(1, reader.MaxDoc), null, true, r.Sort == SearchSort.Relevance, false, false);
-        searcher.Search(query, top);
+        searcher.Search(query, LuceneReference.BoostedByGrade(top));
         var docs = top.GetTopDocs();
         var ids = MultiDocValues.GetNumericValues(reader, "id_dv");
         return (docs.ScoreDocs.Select(sd => (int)ids.Get(sd.Doc)).ToList(), docs.TotalHits);

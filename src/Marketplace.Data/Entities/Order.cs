@@ -39,6 +39,9 @@ public class Order
     /// <summary>The Stripe Checkout Session started for this order (card payments), and the payment it produced.</summary>
     public string? StripeSessionId { get; set; }
     public string? StripePaymentIntentId { get; set; }
+    /// <summary>When the vendor shipped, and when the invoice was uploaded (vendor credit measures both).</summary>
+    public DateTime? ShippedAt { get; set; }
+    public DateTime? InvoiceUploadedAt { get; set; }
     public string? Carrier { get; set; }
     public string? TrackingNumber { get; set; }
     /// <summary>Storage key of the vendor's invoice (PDF or image), required before acceptance.</summary>

@@ -23,4 +23,9 @@ public class Vendor
     public string? BankAccountNumber { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? ActivatedAt { get; set; }
+    /// <summary>信用等级, recomputed from the vendor's orders (never edited by hand); see <see cref="Domain.Credit.CreditPolicy"/>.</summary>
+    public Domain.Credit.CreditGrade CreditGrade { get; set; }
+    /// <summary>The credit score in tenths of a point (0–1000).</summary>
+    public int CreditScoreTenths { get; set; }
+    public DateTime? CreditComputedAt { get; set; }
 }

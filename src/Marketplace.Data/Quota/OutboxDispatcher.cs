@@ -24,15 +24,18 @@ public sealed class OutboxDispatcher(MarketplaceDbContext db, LedgerWriter ledge
         {
             try
             {
+                // The ledger first (its own types); then every handler of the type (e.g. vendor credit also hears of a
+                // completed order). Each consumer is idempotent, so a retry after a later one failed repeats nothing.
+                var ledgerType = true;
                 switch (m.Type)
                 {
                     case OrderCompletedType: await ledger.ApplyAsync(JsonSerializer.Deserialize<OrderCompleted>(m.Payload, Json)!, ct); break;
                     case OrderRefundedType: await ledger.ApplyAsync(JsonSerializer.Deserialize<OrderRefunded>(m.Payload, Json)!, ct); break;
-                    default:
-                        var handler = handlers.FirstOrDefault(h => h.Type == m.Type) ?? throw new InvalidOperationException($"Unknown outbox message type {m.Type}.");
-                        await handler.HandleAsync(m.Payload, ct);
-                        break;
+                    default: ledgerType = false; break;
                 }
+                var consumers = handlers.Where(h => h.Type == m.Type).ToList();
+                if (!ledgerType && consumers.Count == 0) throw new InvalidOperationException($"Unknown outbox message type {m.Type}.");
+                foreach (var handler in consumers) await handler.HandleAsync(m.Payload, ct);
                 m.ProcessedAt = clock.GetUtcNow().UtcDateTime;
                 done++;
             }

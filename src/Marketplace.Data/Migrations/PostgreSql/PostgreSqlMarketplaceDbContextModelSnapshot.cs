@@ -352,6 +352,62 @@ namespace Marketplace.Data.Migrations.PostgreSql
                     b.ToTable("Categories");
                 });
 
+            modelBuilder.Entity("Marketplace.Data.Entities.Complaint", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("FiledAt")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<string>("FiledByUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<long>("OrderId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTime?>("RuledAt")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<string>("RuledByName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("RulingNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("VendorId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId");
+
+                    b.HasIndex("Status", "Id");
+
+                    b.HasIndex("VendorId", "Status");
+
+                    b.ToTable("Complaints");
+                });
+
             modelBuilder.Entity("Marketplace.Data.Entities.EmailMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -597,6 +653,9 @@ namespace Marketplace.Data.Migrations.PostgreSql
                         .IsUnicode(false)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<DateTime?>("InvoiceUploadedAt")
+                        .HasColumnType("timestamp without time zone");
+
                     b.Property<string>("Number")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -632,6 +691,9 @@ namespace Marketplace.Data.Migrations.PostgreSql
 
                     b.Property<long>("RefundedFen")
                         .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("ShippedAt")
+                        .HasColumnType("timestamp without time zone");
 
                     b.Property<int>("Status")
                         .HasColumnType("integer");
@@ -677,6 +739,8 @@ namespace Marketplace.Data.Migrations.PostgreSql
                     b.HasIndex("BudgetUnitId", "Id");
 
                     b.HasIndex("Status", "PlacedAt");
+
+                    b.HasIndex("VendorId", "PaidAt");
 
                     b.HasIndex("VendorId", "Status", "Id");
 
@@ -1640,6 +1704,15 @@ namespace Marketplace.Data.Migrations.PostgreSql
                         .HasColumnType("character(18)")
                         .IsFixedLength();
 
+                    b.Property<DateTime?>("CreditComputedAt")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<int>("CreditGrade")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("CreditScoreTenths")
+                        .HasColumnType("integer");
+
                     b.Property<string>("FarmerLinkage")
                         .IsRequired()
                         .HasMaxLength(2000)
@@ -1720,6 +1793,44 @@ namespace Marketplace.Data.Migrations.PostgreSql
                     b.HasIndex("VendorId", "Id");
 
                     b.ToTable("VendorAdmissionEvents");
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.VendorCreditChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<int>("From")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PaidOrders")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ScoreTenths")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("To")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("VendorId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("VendorId", "Id");
+
+                    b.ToTable("VendorCreditChanges");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -1933,6 +2044,23 @@ namespace Marketplace.Data.Migrations.PostgreSql
                         .IsRequired();
 
                     b.Navigation("Product");
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.Complaint", b =>
+                {
+                    b.HasOne("Marketplace.Data.Entities.Order", "Order")
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Marketplace.Data.Entities.Vendor", null)
+                        .WithMany()
+                        .HasForeignKey("VendorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Order");
                 });
 
             modelBuilder.Entity("Marketplace.Data.Entities.MonthlyPlanAmount", b =>
@@ -2153,6 +2281,15 @@ namespace Marketplace.Data.Migrations.PostgreSql
                 });
 
             modelBuilder.Entity("Marketplace.Data.Entities.VendorAdmissionEvent", b =>
+                {
+                    b.HasOne("Marketplace.Data.Entities.Vendor", null)
+                        .WithMany()
+                        .HasForeignKey("VendorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.VendorCreditChange", b =>
                 {
                     b.HasOne("Marketplace.Data.Entities.Vendor", null)
                         .WithMany()

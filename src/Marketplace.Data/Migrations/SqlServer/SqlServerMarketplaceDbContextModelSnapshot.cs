@@ -353,6 +353,62 @@ namespace Marketplace.Data.Migrations.SqlServer
                     b.ToTable("Categories");
                 });
 
+            modelBuilder.Entity("Marketplace.Data.Entities.Complaint", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("FiledAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("FiledByUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<long>("OrderId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<DateTime?>("RuledAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("RuledByName")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("RulingNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("int");
+
+                    b.Property<int>("VendorId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId");
+
+                    b.HasIndex("Status", "Id");
+
+                    b.HasIndex("VendorId", "Status");
+
+                    b.ToTable("Complaints");
+                });
+
             modelBuilder.Entity("Marketplace.Data.Entities.EmailMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -598,6 +654,9 @@ namespace Marketplace.Data.Migrations.SqlServer
                         .IsUnicode(false)
                         .HasColumnType("varchar(64)");
 
+                    b.Property<DateTime?>("InvoiceUploadedAt")
+                        .HasColumnType("datetime2");
+
                     b.Property<string>("Number")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -633,6 +692,9 @@ namespace Marketplace.Data.Migrations.SqlServer
 
                     b.Property<long>("RefundedFen")
                         .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("ShippedAt")
+                        .HasColumnType("datetime2");
 
                     b.Property<int>("Status")
                         .HasColumnType("int");
@@ -679,6 +741,8 @@ namespace Marketplace.Data.Migrations.SqlServer
                     b.HasIndex("BudgetUnitId", "Id");
 
                     b.HasIndex("Status", "PlacedAt");
+
+                    b.HasIndex("VendorId", "PaidAt");
 
                     b.HasIndex("VendorId", "Status", "Id");
 
@@ -1642,6 +1706,15 @@ namespace Marketplace.Data.Migrations.SqlServer
                         .HasColumnType("char(18)")
                         .IsFixedLength();
 
+                    b.Property<DateTime?>("CreditComputedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("CreditGrade")
+                        .HasColumnType("int");
+
+                    b.Property<int>("CreditScoreTenths")
+                        .HasColumnType("int");
+
                     b.Property<string>("FarmerLinkage")
                         .IsRequired()
                         .HasMaxLength(2000)
@@ -1722,6 +1795,44 @@ namespace Marketplace.Data.Migrations.SqlServer
                     b.HasIndex("VendorId", "Id");
 
                     b.ToTable("VendorAdmissionEvents");
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.VendorCreditChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("From")
+                        .HasColumnType("int");
+
+                    b.Property<int>("PaidOrders")
+                        .HasColumnType("int");
+
+                    b.Property<int>("ScoreTenths")
+                        .HasColumnType("int");
+
+                    b.Property<int>("To")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<int>("VendorId")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("VendorId", "Id");
+
+                    b.ToTable("VendorCreditChanges");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -1936,6 +2047,23 @@ namespace Marketplace.Data.Migrations.SqlServer
                         .IsRequired();
 
                     b.Navigation("Product");
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.Complaint", b =>
+                {
+                    b.HasOne("Marketplace.Data.Entities.Order", "Order")
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Marketplace.Data.Entities.Vendor", null)
+                        .WithMany()
+                        .HasForeignKey("VendorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Order");
                 });
 
             modelBuilder.Entity("Marketplace.Data.Entities.MonthlyPlanAmount", b =>
@@ -2156,6 +2284,15 @@ namespace Marketplace.Data.Migrations.SqlServer
                 });
 
             modelBuilder.Entity("Marketplace.Data.Entities.VendorAdmissionEvent", b =>
+                {
+                    b.HasOne("Marketplace.Data.Entities.Vendor", null)
+                        .WithMany()
+                        .HasForeignKey("VendorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.VendorCreditChange", b =>
                 {
                     b.HasOne("Marketplace.Data.Entities.Vendor", null)
                         .WithMany()

@@ -339,6 +339,60 @@ namespace Marketplace.Data.Migrations.Sqlite
                     b.ToTable("Categories");
                 });
 
+            modelBuilder.Entity("Marketplace.Data.Entities.Complaint", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("FiledAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FiledByUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OrderId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RuledAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RuledByName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RulingNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("VendorId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId");
+
+                    b.HasIndex("Status", "Id");
+
+                    b.HasIndex("VendorId", "Status");
+
+                    b.ToTable("Complaints");
+                });
+
             modelBuilder.Entity("Marketplace.Data.Entities.EmailMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -576,6 +630,9 @@ namespace Marketplace.Data.Migrations.Sqlite
                         .IsUnicode(false)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("InvoiceUploadedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Number")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -611,6 +668,9 @@ namespace Marketplace.Data.Migrations.Sqlite
 
                     b.Property<long>("RefundedFen")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ShippedAt")
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");
@@ -656,6 +716,8 @@ namespace Marketplace.Data.Migrations.Sqlite
                     b.HasIndex("BudgetUnitId", "Id");
 
                     b.HasIndex("Status", "PlacedAt");
+
+                    b.HasIndex("VendorId", "PaidAt");
 
                     b.HasIndex("VendorId", "Status", "Id");
 
@@ -1591,6 +1653,15 @@ namespace Marketplace.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .IsFixedLength();
 
+                    b.Property<DateTime?>("CreditComputedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CreditGrade")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CreditScoreTenths")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("FarmerLinkage")
                         .IsRequired()
                         .HasMaxLength(2000)
@@ -1669,6 +1740,42 @@ namespace Marketplace.Data.Migrations.Sqlite
                     b.HasIndex("VendorId", "Id");
 
                     b.ToTable("VendorAdmissionEvents");
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.VendorCreditChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("From")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PaidOrders")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ScoreTenths")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("To")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("VendorId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("VendorId", "Id");
+
+                    b.ToTable("VendorCreditChanges");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -1876,6 +1983,23 @@ namespace Marketplace.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Product");
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.Complaint", b =>
+                {
+                    b.HasOne("Marketplace.Data.Entities.Order", "Order")
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Marketplace.Data.Entities.Vendor", null)
+                        .WithMany()
+                        .HasForeignKey("VendorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Order");
                 });
 
             modelBuilder.Entity("Marketplace.Data.Entities.MonthlyPlanAmount", b =>
@@ -2096,6 +2220,15 @@ namespace Marketplace.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Marketplace.Data.Entities.VendorAdmissionEvent", b =>
+                {
+                    b.HasOne("Marketplace.Data.Entities.Vendor", null)
+                        .WithMany()
+                        .HasForeignKey("VendorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.VendorCreditChange", b =>
                 {
                     b.HasOne("Marketplace.Data.Entities.Vendor", null)
                         .WithMany()

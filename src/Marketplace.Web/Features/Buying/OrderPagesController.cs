@@ -29,12 +29,14 @@ public sealed record OrderDetailViewModel(
     public Money Refundable { get; init; }
     public bool CanRequestRefund { get; init; }
     public IReadOnlyList<Refunds.RefundView> Refunds { get; init; } = [];
+    public IReadOnlyList<Credit.ComplaintView> Complaints { get; init; } = [];
+    public bool CanComplain { get; init; }
 }
 
 /// <summary>One order, for the buyer's unit and for the vendor: details, timeline, and the steps this user may take.</summary>
 [Authorize(Roles = Roles.Buyer + "," + Roles.Vendor + "," + Roles.PlatformAdmin)]
 public sealed class OrderPagesController(MarketplaceDbContext db, OrderService orders, InvoiceStore invoices, Refunds.RefundService refunds,
-    Payments.PaymentProviders providers) : Controller
+    Payments.PaymentProviders providers, Credit.ComplaintService complaints) : Controller
 {
     private IQueryable<Data.Entities.Order> Visible() => db.Orders.AsNoTracking().VisibleTo(User.ToActor());
 
@@ -59,6 +61,7 @@ public sealed class OrderPagesController(MarketplaceDbContext db, OrderService o
         var asked = new Money(refundList.Where(r => RefundRules.OpenStates.Contains(r.Status)).Sum(r => r.Amount.Fen));
         var refundable = RefundRules.Refundable(new Money(o.PaidFen), new Money(o.RefundedFen), asked);
         var role = actor.Role;
+        var complaintList = await complaints.ListAsync(actor, null, id, ct);
         return View("Order", new OrderDetailViewModel(o.Id, o.Number, o.Status, o.Vendor!.Name, new Money(o.TotalFen), new Money(o.PaidFen), o.PaymentCode,
             o.DeliveryAddress, o.CanteenContact, o.ContactPhone, o.Carrier, o.TrackingNumber, o.InvoiceKey is not null,
             o.Lines.Select(l => new OrderLineRow(l.ProductName, l.Specification, l.Unit, new Money(l.UnitPriceFen), l.Quantity, new Money(l.LineTotalFen))).ToList(),
@@ -69,6 +72,9 @@ public sealed class OrderPagesController(MarketplaceDbContext db, OrderService o
             VendorAccount = new Payments.PaymentService.BankAccount(o.Vendor.BankName, o.Vendor.BankAccountName, o.Vendor.BankAccountNumber),
             CardEnabled = providers.CardEnabled, Refunded = new Money(o.RefundedFen), Refundable = refundable, Refunds = refundList,
             CanRequestRefund = !readOnly && role == Roles.Buyer && refundable.Fen > 0 && Domain.Orders.RefundRules.RefundableStates.Contains(o.Status),
+            Complaints = complaintList,
+            CanComplain = !readOnly && role == Roles.Buyer && o.Status is not (OrderStatus.PendingPayment or OrderStatus.Cancelled)
+                          && complaintList.All(c => c.Status != Domain.Credit.ComplaintStatus.Open),
         });
     }
 

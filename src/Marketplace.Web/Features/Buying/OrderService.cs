@@ -31,7 +31,7 @@ public sealed class OrderService(MarketplaceDbContext db, TimeProvider clock)
     public Task ShipAsync(Actor actor, long orderId, string? carrier, string? tracking, CancellationToken ct) =>
         StepAsync(actor, orderId, OrderAction.Ship, null, o =>
         {
-            o.Carrier = carrier?.Trim(); o.TrackingNumber = tracking?.Trim();
+            o.Carrier = carrier?.Trim(); o.TrackingNumber = tracking?.Trim(); o.ShippedAt = Now;
             return new OrderFacts(Shipment: new Shipment(o.Carrier ?? "", o.TrackingNumber ?? ""));
         }, ct);
 
@@ -44,6 +44,7 @@ public sealed class OrderService(MarketplaceDbContext db, TimeProvider clock)
             if (o.Status is not (OrderStatus.Shipped or OrderStatus.Delivered))
                 throw new DomainException("发货后、验收前上传发票", "Upload the invoice after shipping and before acceptance.");
             o.InvoiceKey = invoiceKey;
+            o.InvoiceUploadedAt ??= Now; // a corrected invoice replaces the file, not the time it first came
         }, ct);
 
     public Task AcceptAsync(Actor actor, long orderId, CancellationToken ct) =>

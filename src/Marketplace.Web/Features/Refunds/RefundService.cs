@@ -112,6 +112,9 @@ public sealed class RefundService(MarketplaceDbContext db, OrderService orders, 
         History(order, actor, "Refund" + refund.Status, $"{new Money(refund.AmountFen)}{(text is null ? "" : "：" + text)}");
         // The vendor's steps go to the unit; the platform's arbitration to both sides.
         db.Notifications.AddRange(OrderNotifications.About(order, actor, $"订单{order.Number}{zh} / Order {order.Number}: {en}", text ?? new Money(refund.AmountFen).ToString(), Now));
+        if (action == RefundAction.Arbitrate && refund.Status == RefundStatus.Approved)
+            // The vendor disputed and lost: that counts against its credit.
+            Marketplace.Data.Credit.VendorCreditService.Enqueue(db, order.VendorId, $"订单{order.Number}退款争议裁定 / order {order.Number} dispute ruled", Now);
         if (refund.Status == RefundStatus.Approved && order.PaymentMethod == PaymentMethod.Card)
             // Paid out by the background job through the provider (retried if the provider is down).
             db.Outbox.Add(new OutboxMessage { Type = PayoutMessageType, CreatedAt = Now, Payload = JsonSerializer.Serialize(new RefundPayout(refund.Id), OutboxDispatcher.Json) });
@@ -186,6 +189,7 @@ public sealed class RefundService(MarketplaceDbContext db, OrderService orders, 
                 Type = OutboxDispatcher.OrderRefundedType, CreatedAt = Now,
                 Payload = JsonSerializer.Serialize(new OrderRefunded(order.Id, refund.Id, order.BudgetUnitId, amount, acceptedOn, DateOnly.FromDateTime(Now.AddHours(8))), OutboxDispatcher.Json),
             });
+        Marketplace.Data.Credit.VendorCreditService.Enqueue(db, order.VendorId, $"订单{order.Number}退款 / order {order.Number} refunded", Now);
         if (RefundRules.IsFull(new Money(order.PaidFen), new Money(order.RefundedFen)))
             orders.Record(order, SystemActor, OrderAction.RefundInFull, "退款金额已达实付金额 / refunds reached the amount paid", new OrderFacts());
     }

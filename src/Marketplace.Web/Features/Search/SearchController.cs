@@ -10,7 +10,7 @@ using Microsoft.Extensions.Localization;
 namespace Marketplace.Web.Features.Search;
 
 /// <summary>
-/// /search?q=…&amp;category=…&amp;province=…&amp;county=…&amp;cert=…&amp;price=…&amp;sort=…&amp;page=… (or &amp;after= for deep pages).
+/// /search?q=…&amp;category=…&amp;province=…&amp;county=…&amp;cert=…&amp;price=…&amp;grade=…&amp;sort=…&amp;page=… (or &amp;after= for deep pages).
 /// Every parameter is in the URL, and every order ends with the product id, so a URL always gives the same page.
 /// </summary>
 // Browsers revalidate a search page every time (a cheap 304 while the index has not moved): a result list a browser kept
@@ -24,7 +24,7 @@ public sealed class SearchController(
     [HttpGet("/search")]
     [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Marketplace.Web.Infrastructure.RateLimitOptions.Search)]
     public async Task<IActionResult> Index(string? q, int[]? category, int[]? province, int[]? county, string[]? cert, string? price,
-        string? sort, int? page, string? after, CancellationToken ct)
+        string? sort, int? page, string? after, string[]? grade, CancellationToken ct)
     {
         HttpContext.Tag(PublicPageTags.Search);
         var raw = q ?? "";
@@ -43,6 +43,8 @@ public sealed class SearchController(
             CountyIds = (county ?? []).Where(RegionCode.IsValid).Distinct().Take(20).ToList(),
             Certifications = certs,
             PriceBand = PriceBands.Find(price)?.Key,
+            Grades = (grade ?? []).Select(g => Enum.TryParse<Domain.Credit.CreditGrade>(g, false, out var v) && Enum.IsDefined(v) && g == v.ToString() ? v : (Domain.Credit.CreditGrade?)null)
+                .OfType<Domain.Credit.CreditGrade>().Distinct().ToList(),
             Sort = Enum.TryParse<SearchSort>(sort, true, out var s) && Enum.IsDefined(s) ? s : SearchSort.Relevance,
             Page = Math.Clamp(page ?? 1, 1, SearchRequest.MaxPage),
             After = after,
@@ -70,11 +72,14 @@ public sealed class SearchController(
             "category" => categories.TryGetValue(int.Parse(key, CultureInfo.InvariantCulture), out var c) ? DisplayText.CategoryName(c.Name, c.NameEn) : key,
             "province" or "county" => regions.NameOf(int.Parse(key, CultureInfo.InvariantCulture)),
             "cert" => DisplayText.Certifications(l, Enum.Parse<Certification>(key)).First(),
+            "grade" => Enum.TryParse<Domain.Credit.CreditGrade>(key, out var g)
+                ? (System.Globalization.CultureInfo.CurrentUICulture.Name.StartsWith("zh") ? Domain.Credit.CreditPolicy.Label(g) : Domain.Credit.CreditPolicy.LabelEn(g)) : key,
             _ => label,
         };
         var titles = new Dictionary<string, string>
         {
             ["category"] = l["Category"], ["province"] = l["Province"], ["county"] = l["County"], ["cert"] = l["Certifications"], ["price"] = l["Price"],
+            ["grade"] = l["Vendor credit"],
         };
         var facets = titles.Select(t => new FacetGroup(t.Key, t.Value, result.Facets.GetValueOrDefault(t.Key, [])
             .Select(f => new FacetOption(f.Key, Label(t.Key, f.Key, f.Label), f.Count, urls.IsSelected(t.Key, f.Key), urls.Toggle(t.Key, f.Key)))
@@ -102,6 +107,7 @@ public sealed class SearchController(
         SearchSort.PriceDesc => l["Price: high to low"],
         SearchSort.Newest => l["Newest"],
         SearchSort.Sales => l["Best selling"],
+        SearchSort.Credit => l["Best vendor credit"],
         _ => l["Best match"],
     };
 

@@ -13,6 +13,7 @@ public sealed class SearchUrls(SearchRequest request)
         ["county"] = request.CountyIds.Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList(),
         ["cert"] = LuceneSearchIndex.CertificationFlags.Where(c => request.Certifications.HasFlag(c)).Select(c => c.ToString()).ToList(),
         ["price"] = request.PriceBand is null ? [] : [request.PriceBand],
+        ["grade"] = request.Grades.Select(g => g.ToString()).ToList(),
     };
 
     public bool IsSelected(string facet, string key) => _selected[facet].Contains(key);
@@ -40,7 +41,7 @@ public sealed class SearchUrls(SearchRequest request)
     {
         var parts = new List<string>();
         if (query.Length > 0) parts.Add("q=" + Uri.EscapeDataString(query));
-        foreach (var facet in new[] { "category", "province", "county", "cert", "price" })
+        foreach (var facet in new[] { "category", "province", "county", "cert", "price", "grade" })
             foreach (var v in selected[facet].Order(StringComparer.Ordinal)) parts.Add(facet + "=" + Uri.EscapeDataString(v));
         if (sort != SearchSort.Relevance) parts.Add("sort=" + sort);
         if (page is > 1) parts.Add("page=" + page.Value.ToString(CultureInfo.InvariantCulture));

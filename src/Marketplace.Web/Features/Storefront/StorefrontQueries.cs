@@ -63,12 +63,12 @@ public sealed class StorefrontQueries(MarketplaceDbContext db, RegionDirectory r
     {
         var vendor = await db.Vendors.AsNoTracking()
             .Where(v => v.Id == id && v.Status == VendorStatus.Active)
-            .Select(v => new { v.Id, v.Name, v.Kind, v.CountyId, v.FarmerLinkage, v.Introduction, v.ActivatedAt })
+            .Select(v => new { v.Id, v.Name, v.Kind, v.CountyId, v.FarmerLinkage, v.Introduction, v.ActivatedAt, v.CreditGrade })
             .FirstOrDefaultAsync(ct);
         if (vendor is null) return null;
         var page = await PageAsync(Visible.Where(p => p.VendorId == id), paging, ct);
         return new VendorViewModel(vendor.Id, vendor.Name, vendor.Kind, regions.PathOf(vendor.CountyId),
-            vendor.FarmerLinkage, vendor.Introduction, vendor.ActivatedAt, page);
+            vendor.FarmerLinkage, vendor.Introduction, vendor.ActivatedAt, page) { CreditGrade = vendor.CreditGrade };
     }
 
     /// <summary>Cards for search hits, in the order of the ids given (one query).</summary>
@@ -86,7 +86,7 @@ public sealed class StorefrontQueries(MarketplaceDbContext db, RegionDirectory r
                 p.Id, p.Name, p.Specification, p.Unit, p.PriceFen, p.Stock, p.MinOrderQuantity, p.Certifications,
                 p.Description, p.SalesCount, p.ListedAt, p.OriginCountyId,
                 Category = new CategoryLink(p.Category!.Id, p.Category.Name, p.Category.NameEn, p.Category.Icon),
-                p.VendorId, VendorName = p.Vendor!.Name, VendorKind = p.Vendor.Kind,
+                p.VendorId, VendorName = p.Vendor!.Name, VendorKind = p.Vendor.Kind, VendorGrade = p.Vendor.CreditGrade,
                 Photos = p.Photos.OrderBy(x => x.SortOrder).Select(x => x.StorageKey).ToList(),
             })
             .FirstOrDefaultAsync(ct);
@@ -94,7 +94,7 @@ public sealed class StorefrontQueries(MarketplaceDbContext db, RegionDirectory r
         var origin = regions.Find(p.OriginCountyId);
         return new ProductDetailViewModel(p.Id, p.Name, p.Specification, p.Unit, new Money(p.PriceFen), p.Stock, p.MinOrderQuantity,
             p.Certifications, p.Description, p.SalesCount, p.ListedAt, p.Category, p.VendorId, p.VendorName, p.VendorKind,
-            regions.PathOf(p.OriginCountyId), origin?.IsPovertyRelief ?? false, p.Photos, p.OriginCountyId);
+            regions.PathOf(p.OriginCountyId), origin?.IsPovertyRelief ?? false, p.Photos, p.OriginCountyId) { VendorGrade = p.VendorGrade };
     }
 
     /// <summary>

@@ -23,10 +23,16 @@ public sealed record CategoryViewModel(CategoryLink Category, IReadOnlyList<Cate
 
 public sealed record VendorViewModel(
     int Id, string Name, VendorKind Kind, string CountyPath, string FarmerLinkage, string Introduction,
-    DateTime? ActivatedAt, ProductPage Page);
+    DateTime? ActivatedAt, ProductPage Page)
+{
+    public Domain.Credit.CreditGrade CreditGrade { get; init; }
+}
 
 public sealed record ProductDetailViewModel(
     int Id, string Name, string Specification, string Unit, Money Price, int Stock, int MinOrderQuantity,
     Certification Certifications, string Description, int SalesCount, DateTime? ListedAt,
     CategoryLink Category, int VendorId, string VendorName, VendorKind VendorKind, string OriginPath, bool OriginIsPovertyRelief,
-    IReadOnlyList<string> PhotoKeys, int OriginCountyId);
+    IReadOnlyList<string> PhotoKeys, int OriginCountyId)
+{
+    public Domain.Credit.CreditGrade VendorGrade { get; init; }
+}
