@@ -128,3 +128,30 @@ public class VendorCreditTests
         Assert.True(CreditPolicy.RelevanceBoost(CreditGrade.A) <= 1.1f);
     }
 }
+
+public class ComplaintRulesTests
+{
+    [Theory]
+    [InlineData(Orders.OrderStatus.PendingPayment)]
+    [InlineData(Orders.OrderStatus.Cancelled)]
+    public void Unpaid_orders_cannot_be_complained_about(Orders.OrderStatus status) =>
+        Assert.Throws<DomainException>(() => ComplaintRules.CheckFiling(status, false, "迟迟未发货"));
+
+    [Fact]
+    public void A_complaint_needs_a_reason_within_the_limit_and_one_open_at_a_time()
+    {
+        ComplaintRules.CheckFiling(Orders.OrderStatus.Paid, false, "迟迟未发货");
+        Assert.Throws<DomainException>(() => ComplaintRules.CheckFiling(Orders.OrderStatus.Paid, false, " "));
+        Assert.Throws<DomainException>(() => ComplaintRules.CheckFiling(Orders.OrderStatus.Paid, false, new string('字', 501)));
+        Assert.Throws<DomainException>(() => ComplaintRules.CheckFiling(Orders.OrderStatus.Completed, true, "又来了"));
+    }
+
+    [Fact]
+    public void Only_an_open_complaint_is_ruled_on_and_a_ruling_gives_its_reason()
+    {
+        Assert.Equal(ComplaintStatus.Upheld, ComplaintRules.Rule(ComplaintStatus.Open, true, "属实"));
+        Assert.Equal(ComplaintStatus.Dismissed, ComplaintRules.Rule(ComplaintStatus.Open, false, "不属实"));
+        Assert.Throws<DomainException>(() => ComplaintRules.Rule(ComplaintStatus.Open, true, ""));
+        Assert.Throws<DomainException>(() => ComplaintRules.Rule(ComplaintStatus.Upheld, false, "改判"));
+    }
+}

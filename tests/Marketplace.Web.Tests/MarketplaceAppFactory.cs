@@ -52,6 +52,7 @@ public class MarketplaceAppFactory : WebApplicationFactory<Program>
         ["Logging:LogLevel:Default"] = "Warning",
         // Tests drive the order jobs themselves, deterministically.
         ["Orders:BackgroundJobs"] = "false",
+        ["Credit:BackgroundJobs"] = "false",
         // Every test client shares one address and signs in many times; RateLimitTests keep the production budgets.
         ["RateLimits:SignInsPerMinute"] = "100000",
         ["RateLimits:SignInsPerUserNamePer15Minutes"] = "100000",
