@@ -47,6 +47,7 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
     public DbSet<PavilionText> PavilionTexts => Set<PavilionText>();
     public DbSet<VendorCreditChange> VendorCreditChanges => Set<VendorCreditChange>();
     public DbSet<Complaint> Complaints => Set<Complaint>();
+    public DbSet<ProgressPublication> ProgressPublications => Set<ProgressPublication>();
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
@@ -435,6 +436,14 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
             e.HasKey(x => x.RegionId);
             e.Property(x => x.RegionId).ValueGeneratedNever();
             e.Property(x => x.Description).HasMaxLength(PavilionText.MaxLength);
+            e.Property(x => x.UpdatedBy).HasMaxLength(100);
+            e.HasOne<Region>().WithMany().HasForeignKey(x => x.RegionId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<ProgressPublication>(e =>
+        {
+            e.HasKey(x => x.RegionId);
+            e.Property(x => x.RegionId).ValueGeneratedNever();
             e.Property(x => x.UpdatedBy).HasMaxLength(100);
             e.HasOne<Region>().WithMany().HasForeignKey(x => x.RegionId).OnDelete(DeleteBehavior.Restrict);
         });

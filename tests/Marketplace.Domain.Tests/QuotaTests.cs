@@ -237,3 +237,45 @@ public class QuotaLedgerTests
         Assert.Equal(new Money(600_000), p.Months[5].CumulativePlanned);
     }
 }
+
+public class DisclosureTests
+{
+    private static Domain.Quota.Disclosure.Row R(int key, int units, bool published = false) => new(key, units, published);
+
+    [Fact]
+    public void Rows_of_at_least_the_minimum_are_shown_when_nothing_is_small()
+    {
+        Assert.Empty(Domain.Quota.Disclosure.Suppressed([R(1, 3), R(2, 10), R(3, 40)], false));
+    }
+
+    [Fact]
+    public void A_small_row_is_hidden_and_so_is_the_next_smallest_so_the_total_cannot_give_it_away()
+    {
+        var hidden = Domain.Quota.Disclosure.Suppressed([R(1, 2), R(2, 10), R(3, 40), R(4, 5)], false);
+        Assert.Equal([1, 4], hidden.Order());
+    }
+
+    [Fact]
+    public void Hidden_rows_together_cover_at_least_the_minimum()
+    {
+        // Two single units: both hidden, but together only 2 < 3, so a third row goes too.
+        var hidden = Domain.Quota.Disclosure.Suppressed([R(1, 1), R(2, 1), R(3, 8), R(4, 20)], false);
+        Assert.Equal([1, 2, 3], hidden.Order());
+    }
+
+    [Fact]
+    public void Published_regions_are_shown_as_they_are_and_empty_rows_expose_nothing()
+    {
+        Assert.Empty(Domain.Quota.Disclosure.Suppressed([R(1, 1, published: true), R(2, 0), R(3, 9)], false));
+        Assert.Equal([2, 3], Domain.Quota.Disclosure.Suppressed([R(1, 1, published: true), R(2, 2), R(3, 9), R(4, 9)], false).Order());
+    }
+
+    [Fact]
+    public void Under_a_hidden_total_every_unpublished_row_is_hidden()
+    {
+        Assert.Equal([1, 2], Domain.Quota.Disclosure.Suppressed([R(1, 1), R(2, 1), R(3, 1, published: true)], true).Order());
+        Assert.False(Domain.Quota.Disclosure.TotalShown(2, false));
+        Assert.True(Domain.Quota.Disclosure.TotalShown(2, true));
+        Assert.True(Domain.Quota.Disclosure.TotalShown(3, false));
+    }
+}

@@ -10,3 +10,15 @@ public class PavilionText
     public DateTime UpdatedAt { get; set; }
     public required string UpdatedBy { get; set; }
 }
+
+/// <summary>
+/// A finance bureau's choice to publish each budget unit's progress in its region on the public transparency page
+/// (otherwise the page shows aggregates only, small groups suppressed).
+/// </summary>
+public class ProgressPublication
+{
+    public int RegionId { get; set; }
+    public bool PublishUnits { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public required string UpdatedBy { get; set; }
+}

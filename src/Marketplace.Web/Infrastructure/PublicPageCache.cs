@@ -67,6 +67,7 @@ public static class PublicPageTags
     public const string Home = "home";
     public const string Search = "search";
     public const string Pavilions = "pavilions";
+    public const string Progress = "progress";
     public static string Product(int id) => "product:" + id.ToString(CultureInfo.InvariantCulture);
     public static string Category(int id) => "category:" + id.ToString(CultureInfo.InvariantCulture);
     public static string Vendor(int id) => "vendor:" + id.ToString(CultureInfo.InvariantCulture);
@@ -114,7 +115,7 @@ public sealed class PublicPageEvictor(IOutputCacheStore store, ISearchIndex inde
             {
                 var products = await db.Products.AsNoTracking().Where(p => changed.Contains(p.Id))
                     .Select(p => new { p.Id, p.CategoryId, p.VendorId }).ToListAsync(ct);
-                var tags = new HashSet<string> { PublicPageTags.Home, PublicPageTags.Search, PublicPageTags.Pavilions };
+                var tags = new HashSet<string> { PublicPageTags.Home, PublicPageTags.Search, PublicPageTags.Pavilions, PublicPageTags.Progress };
                 foreach (var id in changed) tags.Add(PublicPageTags.Product(id));
                 foreach (var p in products)
                 {

@@ -1127,6 +1127,27 @@ namespace Marketplace.Data.Migrations.PostgreSql
                     b.ToTable("ProductStatusEvents");
                 });
 
+            modelBuilder.Entity("Marketplace.Data.Entities.ProgressPublication", b =>
+                {
+                    b.Property<int>("RegionId")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("PublishUnits")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("RegionId");
+
+                    b.ToTable("ProgressPublications");
+                });
+
             modelBuilder.Entity("Marketplace.Data.Entities.QuotaAlert", b =>
                 {
                     b.Property<long>("Id")
@@ -2176,6 +2197,15 @@ namespace Marketplace.Data.Migrations.PostgreSql
                     b.HasOne("Marketplace.Data.Entities.Product", null)
                         .WithMany()
                         .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.ProgressPublication", b =>
+                {
+                    b.HasOne("Marketplace.Data.Entities.Region", null)
+                        .WithMany()
+                        .HasForeignKey("RegionId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

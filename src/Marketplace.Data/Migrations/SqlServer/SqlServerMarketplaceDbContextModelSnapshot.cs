@@ -1129,6 +1129,27 @@ namespace Marketplace.Data.Migrations.SqlServer
                     b.ToTable("ProductStatusEvents");
                 });
 
+            modelBuilder.Entity("Marketplace.Data.Entities.ProgressPublication", b =>
+                {
+                    b.Property<int>("RegionId")
+                        .HasColumnType("int");
+
+                    b.Property<bool>("PublishUnits")
+                        .HasColumnType("bit");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.HasKey("RegionId");
+
+                    b.ToTable("ProgressPublications");
+                });
+
             modelBuilder.Entity("Marketplace.Data.Entities.QuotaAlert", b =>
                 {
                     b.Property<long>("Id")
@@ -2179,6 +2200,15 @@ namespace Marketplace.Data.Migrations.SqlServer
                     b.HasOne("Marketplace.Data.Entities.Product", null)
                         .WithMany()
                         .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.ProgressPublication", b =>
+                {
+                    b.HasOne("Marketplace.Data.Entities.Region", null)
+                        .WithMany()
+                        .HasForeignKey("RegionId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

@@ -1090,6 +1090,27 @@ namespace Marketplace.Data.Migrations.Sqlite
                     b.ToTable("ProductStatusEvents");
                 });
 
+            modelBuilder.Entity("Marketplace.Data.Entities.ProgressPublication", b =>
+                {
+                    b.Property<int>("RegionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("PublishUnits")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("RegionId");
+
+                    b.ToTable("ProgressPublications");
+                });
+
             modelBuilder.Entity("Marketplace.Data.Entities.QuotaAlert", b =>
                 {
                     b.Property<long>("Id")
@@ -2115,6 +2136,15 @@ namespace Marketplace.Data.Migrations.Sqlite
                     b.HasOne("Marketplace.Data.Entities.Product", null)
                         .WithMany()
                         .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Marketplace.Data.Entities.ProgressPublication", b =>
+                {
+                    b.HasOne("Marketplace.Data.Entities.Region", null)
+                        .WithMany()
+                        .HasForeignKey("RegionId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

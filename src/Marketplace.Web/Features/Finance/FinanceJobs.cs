@@ -131,6 +131,8 @@ public sealed class FinanceJobsWorker(IServiceScopeFactory scopes, IConfiguratio
         if ((today.Day > day || (today.Day == day && chinaNow.Hour >= hour)) && !Done(year, month, MonthEndRunKind.MonthEnd))
         {
             var result = await services.GetRequiredService<MonthEndJob>().RunMonthEndAsync(0, year, month, "系统 / system", ct);
+            // New roll-ups: the public progress pages this node keeps are out of date (other nodes' expire within a minute).
+            await services.GetRequiredService<Microsoft.AspNetCore.OutputCaching.IOutputCacheStore>().EvictByTagAsync(Infrastructure.PublicPageTags.Progress, ct);
             logger.LogInformation("Month end {Year}-{Month}: {Units} units, {Alerts} alerts in {Ms} ms", year, month, result.Units, result.AlertsRaised, result.Elapsed.TotalMilliseconds);
         }
         var warningDay = config.GetValue("Finance:EarlyWarningDay", 20);

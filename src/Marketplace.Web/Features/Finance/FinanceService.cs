@@ -22,7 +22,7 @@ public sealed record FinanceDashboard(
 /// the platform everything), the dashboard's sections (one query each), month-end by hand and reminders.
 /// </summary>
 public sealed class FinanceService(MarketplaceDbContext db, FinanceQueries queries, RegionDirectory regions, TimeProvider clock, MonthEndJob job,
-    Administration.AdministrationService admin)
+    Administration.AdministrationService admin, Microsoft.AspNetCore.OutputCaching.IOutputCacheStore pages)
 {
     public const int PageSize = 50;
 
@@ -98,6 +98,7 @@ public sealed class FinanceService(MarketplaceDbContext db, FinanceQueries queri
         var result = await job.RunMonthEndAsync(scope.RegionId, scope.Year, scope.Month, actor.Name, ct);
         admin.Audit(actor, "finance.month-end", $"region:{scope.RegionId}", $"{scope.Year}-{scope.Month:00}: {result.Units} units, {result.AlertsRaised} new alerts");
         await db.SaveChangesAsync(ct);
+        await pages.EvictByTagAsync(Infrastructure.PublicPageTags.Progress, ct);
         return result;
     }
 
