@@ -17,8 +17,11 @@ public class VendorCreditHttpTests(MarketplaceAppFactory app) : IClassFixture<Ma
 
     private Task<int> VendorIdAsync() => app.Db(db => db.Users.Where(u => u.UserName == "vendor").Select(u => u.VendorId!.Value).FirstAsync());
 
-    private Task<(CreditGrade Grade, int Score)> StoredAsync(int vendorId) =>
-        app.Db(db => db.Vendors.Where(v => v.Id == vendorId).Select(v => ValueTuple.Create(v.CreditGrade, v.CreditScoreTenths)).FirstAsync());
+    private Task<(CreditGrade Grade, int Score)> StoredAsync(int vendorId) => app.Db(async db =>
+    {
+        var v = await db.Vendors.Where(v => v.Id == vendorId).Select(v => new { v.CreditGrade, v.CreditScoreTenths }).FirstAsync();
+        return (v.CreditGrade, v.CreditScoreTenths);
+    });
 
     private Task<int> HistoryCountAsync(int vendorId) => app.Db(db => db.VendorCreditChanges.CountAsync(c => c.VendorId == vendorId));
 
@@ -144,7 +147,8 @@ public class ComplaintHttpTests(MarketplaceAppFactory app) : IClassFixture<Marke
         Assert.Equal(ComplaintStatus.Open, await app.Db(db => db.Complaints.Where(c => c.Id == id).Select(c => c.Status).FirstAsync()));
         Assert.Equal(HttpStatusCode.Redirect, (await Complaints.RuleAsync(admin, id, true, "属实")).StatusCode);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, (await Complaints.RuleAsync(admin, id, false, "改判")).StatusCode);
-        Assert.Equal((ComplaintStatus.Upheld, "属实"), await app.Db(db => db.Complaints.Where(c => c.Id == id).Select(c => ValueTuple.Create(c.Status, c.RulingNote!)).FirstAsync()));
+        var ruled = await app.Db(db => db.Complaints.Where(c => c.Id == id).Select(c => new { c.Status, c.RulingNote }).FirstAsync());
+        Assert.Equal((ComplaintStatus.Upheld, "属实"), (ruled.Status, ruled.RulingNote));
         Assert.Equal(HttpStatusCode.NotFound, (await Complaints.RuleAsync(admin, 999_999, true, "无此投诉")).StatusCode);
     }
 }
