@@ -32,6 +32,14 @@ public class VendorCreditHttpTests(MarketplaceAppFactory app) : IClassFixture<Ma
         return await StoredAsync(vendorId);
     }
 
+    [Theory]
+    [InlineData("2026-11-29T02:00:00Z", "2026-11-28T19:00:00Z")] // 10:00 in China: today's 03:00
+    [InlineData("2026-11-28T18:59:00Z", "2026-11-27T19:00:00Z")] // 02:59 in China: yesterday's 03:00
+    [InlineData("2026-11-28T19:00:00Z", "2026-11-28T19:00:00Z")] // 03:00 sharp
+    public void The_nightly_run_covers_vendors_not_computed_since_the_last_03_00_china_time(string now, string expected) =>
+        Assert.Equal(DateTime.Parse(expected, null, System.Globalization.DateTimeStyles.AdjustToUniversal),
+            Features.Credit.CreditJobsWorker.LastNightlyPoint(DateTime.Parse(now, null, System.Globalization.DateTimeStyles.AdjustToUniversal), 3));
+
     [Fact]
     public async Task A_grade_comes_from_completed_orders_and_moves_on_the_events_that_count_and_no_others()
     {
