@@ -55,15 +55,65 @@ public sealed class DatabaseInitializer(MarketplaceDbContext db, Action<string>?
         await loader.InsertAsync(data.BudgetUnits, ct);
         var products = await loader.InsertAsync(data.Products, ct);
         log?.Invoke($"Demo data: {data.Vendors.Count} vendors, {data.BudgetUnits.Count} budget units, {products} products in {sw.ElapsedMilliseconds} ms (seed {options.Seed}).");
-        if (options.Quota) await SeedQuotaYearAsync(data.BudgetUnits, options, ct);
+        var credits = options.Trade ? await SeedTradeAsync(data, options, ct) : [];
+        if (options.Quota) await SeedQuotaYearAsync(data.BudgetUnits, options, ct, credits);
+        else await InsertLedgerAsync(credits, 0, ct);
+        if (options.Trade)
+        {
+            // Grades from the history just loaded (what the nightly run would compute).
+            var graded = await new Marketplace.Data.Credit.VendorCreditService(db, TimeProvider.System).RecomputeStaleAsync(DateTime.UtcNow.AddSeconds(1), 500, ct);
+            log?.Invoke($"Vendor credit: {graded.Vendors} vendors graded.");
+        }
         return true;
+    }
+
+    /// <summary>Ten months of orders to the demo vendors (see <see cref="TradeDemoGenerator"/>); returns their ledger credits.</summary>
+    private async Task<IReadOnlyList<QuotaLedgerEntry>> SeedTradeAsync(DemoData data, DemoDataOptions options, CancellationToken ct)
+    {
+        var sw = Stopwatch.StartNew();
+        var active = data.Vendors.Where(v => v.Status == Marketplace.Domain.VendorStatus.Active).Select(v => v.Id).ToList();
+        var catalogue = await db.Products.AsNoTracking().Where(p => p.Status == Marketplace.Domain.ProductStatus.Listed)
+            .Select(p => new TradeProduct(p.Id, p.VendorId, p.Name, p.Specification, p.Unit, p.PriceFen)).ToListAsync(ct);
+        var units = data.BudgetUnits.Where(u => u.IsActive).Select(u => u.Id).ToList();
+        var trade = new TradeDemoGenerator(active, units, catalogue, DateTime.UtcNow, options.Seed).Generate();
+        var loader = BulkLoader.For(db);
+        await loader.InsertAsync(trade.Orders, ct);
+        await loader.InsertAsync(trade.Lines, ct);
+        await loader.InsertAsync(trade.History, ct);
+        await loader.InsertAsync(trade.Refunds, ct);
+        await loader.InsertAsync(trade.Complaints, ct);
+        log?.Invoke($"Demo trade: {trade.Orders.Count} orders, {trade.Refunds.Count} refunds, {trade.Complaints.Count} complaints in {sw.ElapsedMilliseconds} ms.");
+        return trade.Credits;
+    }
+
+    /// <summary>
+    /// Bulk-loads ledger lines (ids from <paramref name="lastId"/> on) with their month totals, added up as they stream
+    /// past (the writer keeps them per line in the app); returns the last id used.
+    /// </summary>
+    private async Task<long> InsertLedgerAsync(IEnumerable<QuotaLedgerEntry> ledger, long lastId, CancellationToken ct)
+    {
+        var totals = new Dictionary<(int Unit, int Year, int Month), QuotaLedgerMonth>();
+        var id = lastId;
+        await BulkLoader.For(db).InsertAsync(ledger.Select(line =>
+        {
+            line.Id = ++id;
+            var key = (line.BudgetUnitId, line.Year, Marketplace.Domain.Quota.MonthEndRules.BucketMonth(line.Year, line.On));
+            if (!totals.TryGetValue(key, out var t))
+                totals[key] = t = new QuotaLedgerMonth { Year = line.Year, BudgetUnitId = line.BudgetUnitId, Month = key.Item3 };
+            t.AmountFen += line.AmountFen;
+            t.Lines++;
+            return line;
+        }), ct);
+        await BulkLoader.For(db).InsertAsync(totals.Values.OrderBy(t => t.Year).ThenBy(t => t.BudgetUnitId).ThenBy(t => t.Month), ct);
+        return id;
     }
 
     /// <summary>
     /// A year of reserved shares for the generated units, bulk-loaded, then month end for every closed month of it, so
     /// the finance dashboard, alerts and rankings have something to show from the first start.
     /// </summary>
-    public async Task SeedQuotaYearAsync(IReadOnlyList<BudgetUnit> units, DemoDataOptions options, CancellationToken ct = default)
+    public async Task SeedQuotaYearAsync(IReadOnlyList<BudgetUnit> units, DemoDataOptions options, CancellationToken ct = default,
+        IReadOnlyList<QuotaLedgerEntry>? orderCredits = null)
     {
         var sw = Stopwatch.StartNew();
         var clock = TimeProvider.System;
@@ -74,18 +124,8 @@ public sealed class DatabaseInitializer(MarketplaceDbContext db, Action<string>?
         await loader.InsertGeneratingKeysAsync(quota.Policies, ct);
         await loader.InsertAsync(quota.Filings, ct);
         await loader.InsertAsync(quota.Filings.SelectMany(f => f.Plan), ct);
-        // The ledger's month totals, added up as the lines stream past (the writer keeps them per line in the app).
-        var totals = new Dictionary<(int Unit, int Month), QuotaLedgerMonth>();
-        var lines = await loader.InsertAsync(quota.Ledger.Select(line =>
-        {
-            var key = (line.BudgetUnitId, Marketplace.Domain.Quota.MonthEndRules.BucketMonth(line.Year, line.On));
-            if (!totals.TryGetValue(key, out var t))
-                totals[key] = t = new QuotaLedgerMonth { Year = line.Year, BudgetUnitId = line.BudgetUnitId, Month = key.Item2 };
-            t.AmountFen += line.AmountFen;
-            t.Lines++;
-            return line;
-        }), ct);
-        await loader.InsertAsync(totals.Values.OrderBy(t => t.BudgetUnitId).ThenBy(t => t.Month), ct);
+        // The demo's purchase history and the ledger credits of its trade (when generated), one ledger.
+        var lines = await InsertLedgerAsync(quota.Ledger.Concat(orderCredits ?? []), 0, ct);
         log?.Invoke($"Reserved shares {year}: {quota.Policies.Count} policies, {quota.Filings.Count} filings, {lines:N0} ledger lines in {sw.ElapsedMilliseconds} ms.");
 
         var closedThrough = year < today.Year ? 12 : year == today.Year ? today.Month - 1 : 0;

@@ -18,6 +18,8 @@ public sealed record DemoDataOptions
     public DateTime Anchor { get; init; } = new(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc);
     /// <summary>Also generate a year of reserved shares (policies, filings, plans, purchases) and close its past months.</summary>
     public bool Quota { get; init; } = true;
+    /// <summary>Also generate ten months of trade (orders through evaluation, refunds, complaints) and grade the vendors.</summary>
+    public bool Trade { get; init; } = true;
     /// <summary>The reserved-share year; null: the current year in China.</summary>
     public int? QuotaYear { get; init; }
     /// <summary>About how many ledger lines; null: about two a month per unit with a requirement.</summary>
@@ -30,6 +32,7 @@ public sealed record DemoDataOptions
         Products = products,
         Vendors = Math.Max(200, products / 25),
         BudgetUnits = Math.Max(300, products / 1000),
+        Trade = false,
     };
 }
 

@@ -23,7 +23,7 @@ public sealed class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
         foreach (var (key, value) in new Dictionary<string, string>
                  {
                      ["DataFolder"] = DataFolder, ["Seed:Demo"] = "true", ["Seed:Products"] = "800", ["Seed:Vendors"] = "60",
-                     ["Seed:BudgetUnits"] = "80", ["Seed:Quota"] = "true", ["Seed:Photos"] = "false", ["Logging:LogLevel:Default"] = "Warning",
+                     ["Seed:BudgetUnits"] = "80", ["Seed:Quota"] = "true", ["Seed:Trade"] = "false", ["Seed:Photos"] = "false", ["Logging:LogLevel:Default"] = "Warning",
                      ["Finance:BackgroundJobs"] = "false", ["Orders:BackgroundJobs"] = "true",
                      // Every journey and the load run sign in from loopback; RateLimitTests cover the budgets themselves.
                      ["RateLimits:SignInsPerMinute"] = "100000", ["RateLimits:SearchesPerMinute"] = "100000", ["RateLimits:UploadsPerMinute"] = "100000",

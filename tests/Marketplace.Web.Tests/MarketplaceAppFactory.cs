@@ -46,6 +46,8 @@ public class MarketplaceAppFactory : WebApplicationFactory<Program>
         ["Seed:BudgetUnits"] = "60",
         // The quota tests walk a region from no policy; FinanceAppFactory seeds a year of reserved shares instead.
         ["Seed:Quota"] = "false",
+        // Tests place their own orders and count them; DemoTradeTests seeds the trade history.
+        ["Seed:Trade"] = "false",
         ["Finance:BackgroundJobs"] = "false",
         // Tests that want photos make them (DemoPhotosTests); the others see the seeded products as they are.
         ["Seed:Photos"] = "false",

@@ -130,13 +130,15 @@ public sealed class VendorCreditService(MarketplaceDbContext db, TimeProvider cl
     /// </summary>
     public async Task<(int Vendors, int Regraded)> RecomputeStaleAsync(DateTime since, int batch, CancellationToken ct)
     {
-        int vendors = 0, regraded = 0;
+        int vendors = 0, regraded = 0, after = 0;
         while (!ct.IsCancellationRequested)
         {
+            // Keyset over the ids: each vendor once per run, even when "since" is later than the computation's own time.
             var ids = await db.Vendors.AsNoTracking()
-                .Where(v => (v.Status == VendorStatus.Active || v.Status == VendorStatus.Suspended) && (v.CreditComputedAt == null || v.CreditComputedAt < since))
+                .Where(v => v.Id > after && (v.Status == VendorStatus.Active || v.Status == VendorStatus.Suspended) && (v.CreditComputedAt == null || v.CreditComputedAt < since))
                 .OrderBy(v => v.Id).Select(v => v.Id).Take(batch).ToListAsync(ct);
             if (ids.Count == 0) break;
+            after = ids[^1];
             regraded += await RecomputeAsync(ids, "每日重算 / nightly", ct);
             vendors += ids.Count;
             db.ChangeTracker.Clear();

@@ -14,6 +14,8 @@ public sealed class SeedOptions
     public int BudgetUnits { get; init; } = 300;
     /// <summary>Also a year of reserved shares with its past months closed (policies, filings, plans, purchases, alerts).</summary>
     public bool Quota { get; init; } = true;
+    /// <summary>Also ten months of trade to the vendors (orders, refunds, complaints) and their credit grades.</summary>
+    public bool Trade { get; init; } = true;
 }
 
 public static class StartupInitialization
@@ -43,7 +45,7 @@ public static class StartupInitialization
         {
             await initializer.SeedDemoDataAsync(new DemoDataOptions
             {
-                Seed = seed.Seed, Vendors = seed.Vendors, Products = seed.Products, BudgetUnits = seed.BudgetUnits, Quota = seed.Quota,
+                Seed = seed.Seed, Vendors = seed.Vendors, Products = seed.Products, BudgetUnits = seed.BudgetUnits, Quota = seed.Quota, Trade = seed.Trade,
             });
             var created = await accounts.EnsureDemoUsersAsync();
             logger.LogInformation("Demo accounts (password {Password}): {Accounts}", DemoAccounts.Password,
