@@ -98,6 +98,9 @@ public sealed class Tab(string journey, string who, IBrowserContext context, IPa
         {
             BaseURL = app.BaseUrl, ViewportSize = new ViewportSize { Width = width, Height = height }, Locale = locale, AcceptDownloads = true,
         });
+        // A cold start (first views compiled, the index built) on a 2-core machine running two journeys can pass 30 s.
+        context.SetDefaultTimeout(60_000);
+        context.SetDefaultNavigationTimeout(60_000);
         var tab = new Tab(journey, who, context, await context.NewPageAsync());
         tab.Watch();
         return tab;

@@ -68,6 +68,8 @@ public class JourneyTests(BrowserApp app) : IClassFixture<BrowserApp>
     [InlineData("/vendor/apply")]
     [InlineData("/pavilions")]
     [InlineData("/pavilions/520000")]
+    [InlineData("/public/progress")]
+    [InlineData("/public/progress/520000")]
     public async Task Public_pages_fit_a_phone(string path)
     {
         var tab = await Tab.OpenAsync(app, "phone", "anon", width: 375, height: 812);
@@ -83,6 +85,8 @@ public class JourneyTests(BrowserApp app) : IClassFixture<BrowserApp>
     [InlineData("buyer", "/quota")]
     [InlineData("vendor", "/vendor/products")]
     [InlineData("finance", "/finance")]
+    [InlineData("vendor", "/vendor/credit")]
+    [InlineData("admin", "/admin/credit")]
     public async Task Signed_in_pages_fit_a_phone(string user, string path)
     {
         var tab = await Tab.OpenAsync(app, "phone", user, width: 375, height: 812);
