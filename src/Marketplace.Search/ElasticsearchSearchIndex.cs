@@ -1,113 +1,168 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Elastic.Clients.Elasticsearch;
+using Elastic.Clients.Elasticsearch.Aggregations;
+using Elastic.Clients.Elasticsearch.Analysis;
+using Elastic.Clients.Elasticsearch.Core.Bulk;
+using Elastic.Clients.Elasticsearch.Core.Search;
+using Elastic.Clients.Elasticsearch.IndexManagement;
+using Elastic.Clients.Elasticsearch.Mapping;
+using Elastic.Clients.Elasticsearch.QueryDsl;
+using Elastic.Transport;
+using Elastic.Transport.Products.Elasticsearch;
 using Marketplace.Domain;
 using Marketplace.Domain.Credit;
 
 namespace Marketplace.Search;
 
-/// <summary>
-/// Elasticsearch over its REST API (no client package is available here): HttpClient and System.Text.Json only.
-/// Text fields use the built-in <c>cjk</c> analyzer (bigrams) with a <c>.uni</c> sub-field that keeps single
-/// characters, so the same queries match as in the embedded index. The change-feed cursor lives in a small
-/// meta index and is written only after the documents it covers were accepted.
-/// </summary>
-public sealed class ElasticsearchSearchIndex(HttpClient http, string indexName = "products") : ISearchIndex
+/// <summary>How to reach the cluster (<c>Search:Elasticsearch:*</c>).</summary>
+public sealed record ElasticsearchOptions
 {
-    private string MetaIndex => indexName + "-meta";
+    /// <summary>One or more node URLs; with several, the client's node pool fails over between them.</summary>
+    public IReadOnlyList<Uri> Nodes { get; init; } = [];
+    /// <summary>The alias searches and writes go through; each rebuild creates <c>{Alias}-{timestamp}</c> behind it.</summary>
+    public string Alias { get; init; } = "products";
+    public string? ApiKey { get; init; }
+    public string? Username { get; init; }
+    public string? Password { get; init; }
+    /// <summary>SHA-256 fingerprint of the cluster's CA certificate (HTTPS with a self-signed CA).</summary>
+    public string? CertificateFingerprint { get; init; }
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>UTF-8 Chinese as is (a third the bytes of \uXXXX escapes, and readable in logs); still valid JSON.</summary>
-    private static readonly JsonSerializerOptions Wire = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    public ElasticsearchClient CreateClient()
+    {
+        if (Nodes.Count == 0) throw new InvalidOperationException("Search:Elasticsearch:Nodes needs at least one URL.");
+        NodePool pool = Nodes.Count == 1 ? new SingleNodePool(Nodes[0]) : new StaticNodePool(Nodes);
+        // Documents as UTF-8 Chinese (a third of the bytes of \\uXXXX escapes, and readable in the cluster's logs).
+        var settings = new ElasticsearchClientSettings(pool, (_, s) => new Elastic.Clients.Elasticsearch.Serialization.DefaultSourceSerializer(s,
+                o => o.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping))
+            .RequestTimeout(RequestTimeout).DefaultIndex(Alias);
+        if (!string.IsNullOrWhiteSpace(ApiKey)) settings = settings.Authentication(new ApiKey(ApiKey));
+        else if (!string.IsNullOrWhiteSpace(Username)) settings = settings.Authentication(new BasicAuthentication(Username, Password ?? ""));
+        if (!string.IsNullOrWhiteSpace(CertificateFingerprint)) settings = settings.CertificateFingerprint(CertificateFingerprint);
+        return new ElasticsearchClient(settings);
+    }
+}
+
+/// <summary>A product as the cluster stores it (snake_case fields, as the mapping names them).</summary>
+public sealed class EsProduct
+{
+    [JsonPropertyName("id")] public int Id { get; init; }
+    [JsonPropertyName("name")] public string Name { get; init; } = "";
+    [JsonPropertyName("description")] public string Description { get; init; } = "";
+    [JsonPropertyName("vendor")] public string Vendor { get; init; } = "";
+    [JsonPropertyName("category")] public string Category { get; init; } = "";
+    [JsonPropertyName("region")] public string Region { get; init; } = "";
+    [JsonPropertyName("cert")] public string Cert { get; init; } = "";
+    [JsonPropertyName("category_id")] public int CategoryId { get; init; }
+    [JsonPropertyName("province_id")] public int ProvinceId { get; init; }
+    [JsonPropertyName("county_id")] public int CountyId { get; init; }
+    [JsonPropertyName("certs")] public string[] Certs { get; init; } = [];
+    [JsonPropertyName("price_fen")] public long PriceFen { get; init; }
+    [JsonPropertyName("listed_at")] public DateTime ListedAt { get; init; }
+    [JsonPropertyName("sales")] public int Sales { get; init; }
+    [JsonPropertyName("grade")] public string Grade { get; init; } = "";
+    [JsonPropertyName("credit_rank")] public long CreditRank { get; init; }
+    [JsonPropertyName("cover")] public string? Cover { get; init; }
+}
+
+/// <summary>The change-feed position the index reflects, kept in a small meta index.</summary>
+public sealed class EsFeedCursor
+{
+    [JsonPropertyName("cursor")] public long Cursor { get; init; }
+}
+
+/// <summary>
+/// Elasticsearch through its official client (Elastic.Clients.Elasticsearch): a typed mapping with the built-in
+/// <c>cjk</c> analyzer and a <c>.uni</c> sub-field that keeps single characters (so the same queries match as in the
+/// embedded index), feed batches through <c>_bulk</c> with per-item retry of 429s, rebuilds through the client's bulk
+/// helper into a new index that the alias is swapped to atomically, deep pages by <c>search_after</c> inside a
+/// point in time, and the same facets as the embedded index by aggregations. The feed cursor is written only after the
+/// documents it covers were accepted.
+/// </summary>
+public sealed class ElasticsearchSearchIndex(ElasticsearchClient client, string alias = "products") : ISearchIndex
+{
+    private ElasticsearchClient Client => client;
+    private string Alias => alias;
     public const int MaxBulkAttempts = 4;
+    private string MetaIndex => alias + "-meta";
+    private const string CursorId = "feed";
+    private static readonly string PitKeepAlive = "2m";
 
     private static readonly (string Field, float Boost)[] TextFields =
         [("name", 4f), ("category", 2f), ("vendor", 1.5f), ("region", 1.5f), ("cert", 1f), ("description", 0.5f)];
 
-    /// <summary>The index definition: explicit mapping, the cjk analyzer, keyword and numeric fields for filters and sorts.</summary>
-    public static JsonObject IndexDefinition()
+    /// <summary>The index definition: strict typed mapping, the cjk analyzer, keyword and numeric fields for filters and sorts.</summary>
+    public static CreateIndexRequest IndexDefinition(string index)
     {
-        JsonObject Text() => new()
+        TextProperty Text() => new() { Analyzer = "cjk", Fields = new Properties { { "uni", new TextProperty { Analyzer = "cjk_unigrams" } } } };
+        var properties = new Properties
         {
-            ["type"] = "text", ["analyzer"] = "cjk",
-            ["fields"] = new JsonObject { ["uni"] = new JsonObject { ["type"] = "text", ["analyzer"] = "cjk_unigrams" } },
+            { "id", new IntegerNumberProperty() },
+            { "category_id", new IntegerNumberProperty() },
+            { "province_id", new IntegerNumberProperty() },
+            { "county_id", new IntegerNumberProperty() },
+            { "certs", new KeywordProperty() },
+            { "price_fen", new LongNumberProperty() },
+            { "listed_at", new DateProperty() },
+            { "sales", new IntegerNumberProperty() },
+            { "grade", new KeywordProperty() },
+            { "credit_rank", new LongNumberProperty() },
+            { "cover", new KeywordProperty { Index = false } },
         };
-        var properties = new JsonObject
+        foreach (var (field, _) in TextFields) properties.Add(field, Text());
+        return new CreateIndexRequest(index)
         {
-            ["id"] = new JsonObject { ["type"] = "integer" },
-            ["category_id"] = new JsonObject { ["type"] = "integer" },
-            ["province_id"] = new JsonObject { ["type"] = "integer" },
-            ["county_id"] = new JsonObject { ["type"] = "integer" },
-            ["certs"] = new JsonObject { ["type"] = "keyword" },
-            ["price_fen"] = new JsonObject { ["type"] = "long" },
-            ["listed_at"] = new JsonObject { ["type"] = "date" },
-            ["sales"] = new JsonObject { ["type"] = "integer" },
-            ["grade"] = new JsonObject { ["type"] = "keyword" },
-            ["credit_rank"] = new JsonObject { ["type"] = "long" },
-            ["cover"] = new JsonObject { ["type"] = "keyword", ["index"] = false },
-        };
-        foreach (var (field, _) in TextFields) properties[field] = Text();
-        return new JsonObject
-        {
-            ["settings"] = new JsonObject
+            Settings = new IndexSettings
             {
-                ["analysis"] = new JsonObject
+                Analysis = new IndexSettingsAnalysis
                 {
-                    ["filter"] = new JsonObject { ["cjk_bigram_unigrams"] = new JsonObject { ["type"] = "cjk_bigram", ["output_unigrams"] = true } },
-                    ["analyzer"] = new JsonObject
+                    TokenFilters = new TokenFilters { { "cjk_bigram_unigrams", new CjkBigramTokenFilter { OutputUnigrams = true } } },
+                    Analyzers = new Analyzers
                     {
-                        ["cjk_unigrams"] = new JsonObject
-                        {
-                            ["tokenizer"] = "standard",
-                            ["filter"] = new JsonArray("cjk_width", "lowercase", "cjk_bigram_unigrams"),
-                        },
+                        { "cjk_unigrams", new CustomAnalyzer { Tokenizer = "standard", Filter = ["cjk_width", "lowercase", "cjk_bigram_unigrams"] } },
                     },
                 },
             },
-            ["mappings"] = new JsonObject { ["dynamic"] = "strict", ["properties"] = properties },
+            Mappings = new TypeMapping { Dynamic = DynamicMapping.Strict, Properties = properties },
         };
     }
 
-    public static JsonObject ToSource(ProductDocument d) => new()
+    public static EsProduct ToSource(ProductDocument d) => new()
     {
-        ["id"] = d.Id, ["name"] = d.Name, ["description"] = d.Description, ["vendor"] = d.VendorName,
-        ["category"] = d.CategoryName, ["region"] = d.ProvinceName + " " + d.CountyName,
-        ["cert"] = string.Join(' ', LuceneSearchIndex.CertificationFlags.Where(c => d.Certifications.HasFlag(c)).Select(LuceneSearchIndex.CertificationLabel)),
-        ["category_id"] = d.CategoryId, ["province_id"] = d.ProvinceId, ["county_id"] = d.CountyId,
-        ["certs"] = new JsonArray(LuceneSearchIndex.CertificationFlags.Where(c => d.Certifications.HasFlag(c)).Select(c => (JsonNode)JsonValue.Create(c.ToString())!).ToArray()),
-        ["price_fen"] = d.PriceFen, ["listed_at"] = d.ListedAt.ToString("O", CultureInfo.InvariantCulture), ["sales"] = d.SalesCount, ["cover"] = d.CoverPhotoKey,
-        ["grade"] = d.VendorGrade.ToString(), ["credit_rank"] = FacetKeys.CreditKey(d.VendorGrade, d.SalesCount),
+        Id = d.Id, Name = d.Name, Description = d.Description, Vendor = d.VendorName, Category = d.CategoryName,
+        Region = d.ProvinceName + " " + d.CountyName,
+        Cert = string.Join(' ', LuceneSearchIndex.CertificationFlags.Where(c => d.Certifications.HasFlag(c)).Select(LuceneSearchIndex.CertificationLabel)),
+        CategoryId = d.CategoryId, ProvinceId = d.ProvinceId, CountyId = d.CountyId,
+        Certs = LuceneSearchIndex.CertificationFlags.Where(c => d.Certifications.HasFlag(c)).Select(c => c.ToString()).ToArray(),
+        PriceFen = d.PriceFen, ListedAt = d.ListedAt, Sales = d.SalesCount, Grade = d.VendorGrade.ToString(),
+        CreditRank = FacetKeys.CreditKey(d.VendorGrade, d.SalesCount), Cover = d.CoverPhotoKey,
     };
 
+    /// <summary>Creates a first index behind the alias (and the meta index) when the alias does not exist yet.</summary>
     public async Task EnsureIndexAsync(CancellationToken ct)
     {
-        using var head = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, indexName), ct);
-        if (head.StatusCode == HttpStatusCode.OK) return;
-        using var put = await http.PutAsync(indexName, Json(IndexDefinition()), ct);
-        if (!put.IsSuccessStatusCode && !(await put.Content.ReadAsStringAsync(ct)).Contains("resource_already_exists_exception", StringComparison.Ordinal))
-            throw new InvalidOperationException($"Creating index {indexName} failed: {(int)put.StatusCode} {await put.Content.ReadAsStringAsync(ct)}");
+        var exists = await client.Indices.ExistsAliasAsync(new Names([alias]), ct);
+        if (exists.Exists) return;
+        var index = NewIndexName();
+        var definition = IndexDefinition(index);
+        definition.Aliases = new Dictionary<Name, Alias> { [alias] = new Alias { IsWriteIndex = true } };
+        var created = await client.Indices.CreateAsync(definition, ct);
+        if (!created.IsValidResponse && !(created.ElasticsearchServerError?.Error?.Type ?? "").Contains("already_exists", StringComparison.Ordinal))
+            throw Failure("Creating index " + index, created);
     }
 
-    /// <summary>NDJSON for _bulk: an action line per item, and the document after each index action.</summary>
-    public string BulkBody(IEnumerable<ProductDocument> upserts, IEnumerable<int> deletes)
-    {
-        var sb = new StringBuilder();
-        foreach (var id in deletes)
-            sb.Append("{\"delete\":{\"_index\":").Append(JsonSerializer.Serialize(indexName)).Append(",\"_id\":\"").Append(id.ToString(CultureInfo.InvariantCulture)).Append("\"}}\n");
-        foreach (var d in upserts)
-        {
-            sb.Append("{\"index\":{\"_index\":").Append(JsonSerializer.Serialize(indexName)).Append(",\"_id\":\"").Append(d.Id.ToString(CultureInfo.InvariantCulture)).Append("\"}}\n");
-            sb.Append(ToSource(d).ToJsonString(Wire)).Append('\n');
-        }
-        return sb.ToString();
-    }
+    private string NewIndexName() => $"{alias}-{DateTime.UtcNow:yyyyMMddHHmmssfff}";
+
+    private static InvalidOperationException Failure(string what, ElasticsearchResponse response) =>
+        new($"{what} failed: {response.ElasticsearchServerError?.Error?.Type} {response.ElasticsearchServerError?.Error?.Reason} {string.Join(" ", (response.DebugInformation ?? "").Split('\n').Take(6))}");
 
     /// <summary>
-    /// Sends the batch; when the response's <c>errors</c> flag is set, the failed items that may succeed later (429,
-    /// 5xx) are sent again with back-off, deletes of missing documents count as done, and anything else fails the
-    /// batch (the cursor is then not advanced, so the feed retries it).
+    /// Sends the batch through <c>_bulk</c>; items refused with 429 or 5xx are sent again alone with back-off, deletes of
+    /// missing documents count as done, and anything else fails the batch (the cursor is then not advanced, so the feed
+    /// retries it).
     /// </summary>
     public async Task ApplyAsync(IReadOnlyCollection<ProductDocument> upserts, IReadOnlyCollection<int> deletes, long feedCursor, CancellationToken ct)
     {
@@ -115,15 +170,26 @@ public sealed class ElasticsearchSearchIndex(HttpClient http, string indexName =
         var pendingDeletes = deletes.ToList();
         for (var attempt = 1; pendingUpserts.Count + pendingDeletes.Count > 0; attempt++)
         {
-            using var content = new StringContent(BulkBody(pendingUpserts, pendingDeletes), Encoding.UTF8, "application/x-ndjson");
-            using var response = await http.PostAsync("_bulk", content, ct);
-            var body = await response.Content.ReadAsStringAsync(ct);
-            if (!response.IsSuccessStatusCode)
+            var operations = new BulkOperationsCollection();
+            foreach (var id in pendingDeletes) operations.Add(new BulkDeleteOperation(id.ToString(CultureInfo.InvariantCulture)));
+            foreach (var d in pendingUpserts) operations.Add(new BulkIndexOperation<EsProduct>(ToSource(d)) { Id = d.Id.ToString(CultureInfo.InvariantCulture) });
+            var response = await client.BulkAsync(new BulkRequest(alias) { Operations = operations }, ct);
+            if (!response.IsValidResponse && response.Items is null or { Count: 0 })
             {
-                if (attempt < MaxBulkAttempts && (int)response.StatusCode is 429 or >= 500) { await Backoff(attempt, ct); continue; }
-                throw new InvalidOperationException($"Bulk request failed: {(int)response.StatusCode} {body}");
+                var status = response.ApiCallDetails.HttpStatusCode ?? 0;
+                if (attempt < MaxBulkAttempts && status is 0 or 429 or >= 500) { await Backoff(attempt, ct); continue; }
+                throw Failure("Bulk request", response);
             }
-            var (retry, failures) = ParseBulkResponse(body);
+            var retry = new HashSet<int>();
+            var failures = new List<string>();
+            foreach (var item in response.Items)
+            {
+                if (item.Status is >= 200 and < 300) continue;
+                if (item.Operation == "delete" && item.Status == 404) continue;
+                var id = int.Parse(item.Id!, CultureInfo.InvariantCulture);
+                if (item.Status is 429 or >= 500) retry.Add(id);
+                else failures.Add($"{item.Operation} {id}: {item.Status} {item.Error?.Type} {item.Error?.Reason}");
+            }
             if (failures.Count > 0) throw new InvalidOperationException("Bulk items failed: " + string.Join("; ", failures));
             if (retry.Count == 0) break;
             if (attempt >= MaxBulkAttempts) throw new InvalidOperationException($"Bulk items still rejected after {attempt} attempts: {string.Join(", ", retry)}");
@@ -131,235 +197,228 @@ public sealed class ElasticsearchSearchIndex(HttpClient http, string indexName =
             pendingDeletes = pendingDeletes.Where(retry.Contains).ToList();
             await Backoff(attempt, ct);
         }
+        if (feedCursor > await GetFeedCursorAsync(ct)) await WriteCursorAsync(feedCursor, ct);
+    }
 
-        var current = await GetFeedCursorAsync(ct);
-        if (feedCursor > current)
-        {
-            using var put = await http.PutAsync($"{MetaIndex}/_doc/feed?refresh=true", Json(new JsonObject { ["cursor"] = feedCursor }), ct);
-            put.EnsureSuccessStatusCode();
-        }
+    private async Task WriteCursorAsync(long cursor, CancellationToken ct)
+    {
+        var put = await client.IndexAsync(new EsFeedCursor { Cursor = cursor }, i => i.Index(MetaIndex).Id(CursorId).Refresh(Refresh.True), ct);
+        if (!put.IsValidResponse) throw Failure("Writing the feed cursor", put);
     }
 
     private static Task Backoff(int attempt, CancellationToken ct) => Task.Delay(TimeSpan.FromMilliseconds(100 * Math.Pow(2, attempt)), ct);
 
-    /// <summary>Reads a _bulk response: ids to retry, and failures that will not go away by retrying.</summary>
-    public static (HashSet<int> Retry, List<string> Failures) ParseBulkResponse(string body)
-    {
-        var retry = new HashSet<int>();
-        var failures = new List<string>();
-        using var doc = JsonDocument.Parse(body);
-        if (!doc.RootElement.GetProperty("errors").GetBoolean()) return (retry, failures);
-        foreach (var item in doc.RootElement.GetProperty("items").EnumerateArray())
-        {
-            var (action, result) = item.EnumerateObject().Select(p => (p.Name, p.Value)).First();
-            var status = result.GetProperty("status").GetInt32();
-            if (status is >= 200 and < 300) continue;
-            if (action == "delete" && status == 404) continue;
-            var id = int.Parse(result.GetProperty("_id").GetString()!, CultureInfo.InvariantCulture);
-            if (status is 429 or >= 500) retry.Add(id);
-            else failures.Add($"{action} {id}: {status} {(result.TryGetProperty("error", out var e) ? e.GetRawText() : "")}");
-        }
-        return (retry, failures);
-    }
-
     public async Task<long> GetFeedCursorAsync(CancellationToken ct)
     {
-        using var response = await http.GetAsync($"{MetaIndex}/_doc/feed", ct);
-        if (response.StatusCode == HttpStatusCode.NotFound) return 0;
-        response.EnsureSuccessStatusCode();
-        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
-        return doc.RootElement.TryGetProperty("_source", out var source) ? source.GetProperty("cursor").GetInt64() : 0;
+        var response = await client.GetAsync<EsFeedCursor>(MetaIndex, CursorId, ct);
+        if (response.ApiCallDetails.HttpStatusCode == 404 || !response.Found) return 0;
+        if (!response.IsValidResponse) throw Failure("Reading the feed cursor", response);
+        return response.Source?.Cursor ?? 0;
     }
 
-    public Task<IIndexBuild> BeginRebuildAsync(CancellationToken ct) => InPlaceIndexBuild.BeginAsync(this, ct);
+    /// <summary>A rebuild into a new index behind the alias: searches keep answering from the old one until the swap.</summary>
+    public async Task<IIndexBuild> BeginRebuildAsync(CancellationToken ct)
+    {
+        var index = NewIndexName();
+        var created = await client.Indices.CreateAsync(IndexDefinition(index), ct);
+        if (!created.IsValidResponse) throw Failure("Creating index " + index, created);
+        return new AliasSwapBuild(this, index);
+    }
+
+    /// <summary>Fills a new index with the client's bulk helper (retrying 429s), then moves the alias to it in one step.</summary>
+    private sealed class AliasSwapBuild(ElasticsearchSearchIndex owner, string index) : IIndexBuild
+    {
+        private bool _completed;
+
+        public Task AddAsync(IReadOnlyCollection<ProductDocument> documents, CancellationToken ct) => Task.Run(() =>
+        {
+            var failed = new List<string>();
+            var observable = owner.Client.BulkAll(documents.Select(ToSource), b => b
+                .Index(index).Size(1_000).MaxDegreeOfParallelism(1).BackOffRetries(MaxBulkAttempts).BackOffTime(TimeSpan.FromMilliseconds(200))
+                .ContinueAfterDroppedDocuments(true).DroppedDocumentCallback((item, doc) => failed.Add($"{doc.Id}: {item.Status} {item.Error?.Reason}")), ct);
+            observable.Wait(TimeSpan.FromMinutes(10), _ => { });
+            if (failed.Count > 0) throw new InvalidOperationException("Documents refused during the rebuild: " + string.Join("; ", failed.Take(10)));
+        }, ct);
+
+        public async Task CompleteAsync(long feedCursor, CancellationToken ct)
+        {
+            var client = owner.Client;
+            await client.Indices.RefreshAsync(new RefreshRequest(index), ct);
+            var current = await client.Indices.GetAliasAsync(new GetAliasRequest(new Names([owner.Alias])), ct);
+            var old = current.IsValidResponse ? (current.Aliases?.Keys ?? []).Select(k => k.ToString()).ToList() : [];
+            var actions = new List<IndexUpdateAliasesAction> { new() { Add = new AddAction { Index = index, Alias = owner.Alias, IsWriteIndex = true } } };
+            actions.AddRange(old.Select(o => new IndexUpdateAliasesAction { Remove = new RemoveAction { Index = o, Alias = owner.Alias } }));
+            var swapped = await client.Indices.UpdateAliasesAsync(new UpdateAliasesRequest { Actions = actions }, ct);
+            if (!swapped.IsValidResponse) throw Failure("Moving the alias", swapped);
+            await owner.WriteCursorAsync(feedCursor, ct);
+            _completed = true;
+            foreach (var o in old) await client.Indices.DeleteAsync(new DeleteIndexRequest(o), ct);
+        }
+
+        public void Dispose()
+        {
+            // An abandoned build leaves the live index as it was; its half-filled index goes.
+            if (!_completed) owner.Client.Indices.DeleteAsync(new DeleteIndexRequest(index)).GetAwaiter().GetResult();
+        }
+    }
 
     public async Task ClearAsync(CancellationToken ct)
     {
-        (await http.DeleteAsync(indexName, ct)).Dispose();
-        (await http.DeleteAsync(MetaIndex, ct)).Dispose();
+        var current = await client.Indices.GetAliasAsync(new GetAliasRequest(new Names([alias])), ct);
+        if (current.IsValidResponse)
+            foreach (var index in current.Aliases?.Keys ?? []) await client.Indices.DeleteAsync(new DeleteIndexRequest(index.ToString()), ct);
+        await client.Indices.DeleteAsync(new DeleteIndexRequest(MetaIndex), ct);
         await EnsureIndexAsync(ct);
     }
 
     public async Task<long> CountAsync(CancellationToken ct)
     {
-        using var response = await http.GetAsync($"{indexName}/_count", ct);
-        if (response.StatusCode == HttpStatusCode.NotFound) return 0;
-        response.EnsureSuccessStatusCode();
-        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
-        return doc.RootElement.GetProperty("count").GetInt64();
+        var response = await client.CountAsync(new CountRequest(alias), ct);
+        if (response.ApiCallDetails.HttpStatusCode == 404) return 0;
+        if (!response.IsValidResponse) throw Failure("Counting", response);
+        return response.Count;
     }
 
     public async Task<SearchResult> SearchAsync(SearchRequest request, CancellationToken ct)
     {
         var terms = ChineseAnalyzer.QueryTerms(request.Query);
-        using var response = await http.PostAsync($"{indexName}/_search", Json(QueryBody(request, terms)), ct);
-        var body = await response.Content.ReadAsStringAsync(ct);
-        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"Search failed: {(int)response.StatusCode} {body}");
-        return ParseSearchResponse(body, request, terms);
+        var after = Cursor.DecodeElastic(request.After, request.Sort);
+        var search = QueryBody(request, terms, after, alias);
+        // Deep pages read inside a point in time (opened on the first one and carried in the cursor), so that documents
+        // changing between pages neither repeat nor go missing; an expired one is replaced by a new one.
+        if (after is not null)
+        {
+            var pit = after.Value.Pit;
+            if (pit is null)
+            {
+                var opened = await client.OpenPointInTimeAsync(new OpenPointInTimeRequest(alias) { KeepAlive = PitKeepAlive }, ct);
+                if (!opened.IsValidResponse) throw Failure("Opening a point in time", opened);
+                pit = opened.Id;
+            }
+            search.Pit = new PointInTimeReference { Id = pit, KeepAlive = PitKeepAlive };
+            var first = await client.SearchAsync<EsProduct>(search, ct);
+            if (first.IsValidResponse) return ParseSearchResponse(first, request, terms, first.PitId ?? pit); // the cluster may hand on a new id
+            if (after.Value.Pit is null) throw Failure("Search", first);
+            // The point in time expired: continue from the same position without it.
+            search = QueryBody(request, terms, after.Value with { Pit = null }, alias);
+        }
+        var response = await client.SearchAsync<EsProduct>(search, ct);
+        if (!response.IsValidResponse) throw Failure("Search", response);
+        return ParseSearchResponse(response, request, terms, null);
     }
 
-    /// <summary>The _search body: every term must match some field (term queries on already-analysed terms, so no
-    /// query syntax is ever interpreted), filters that do not score, aggregations for the facets, a total order.</summary>
-    public static JsonObject QueryBody(SearchRequest request, IReadOnlyList<string> terms)
+    /// <summary>The search: every term must match some field (term queries on already-analysed terms, so no query
+    /// syntax is ever interpreted), filters that do not score, the vendor-credit boost, aggregations, a total order.</summary>
+    internal static Elastic.Clients.Elasticsearch.SearchRequest QueryBody(SearchRequest request, IReadOnlyList<string> terms, Cursor.ElasticPosition? after = null,
+        string index = "products")
     {
-        var must = new JsonArray();
+        var must = new List<Query>();
         foreach (var term in terms)
         {
             var single = term.Length == 1 && !char.IsAsciiLetterOrDigit(term[0]);
-            var queries = new JsonArray();
-            foreach (var (field, boost) in TextFields)
-                queries.Add(new JsonObject { ["term"] = new JsonObject { [single ? field + ".uni" : field] = new JsonObject { ["value"] = term, ["boost"] = boost } } });
-            must.Add(new JsonObject { ["dis_max"] = new JsonObject { ["queries"] = queries, ["tie_breaker"] = 0.1 } });
+            must.Add(new DisMaxQuery
+            {
+                Queries = TextFields.Select(f => (Query)new TermQuery(single ? f.Field + ".uni" : f.Field, term) { Boost = f.Boost }).ToList(),
+                TieBreaker = 0.1,
+            });
         }
-        var filter = new JsonArray();
-        void Terms(string field, IEnumerable<JsonNode?> values)
+        if (must.Count == 0) must.Add(new MatchAllQuery());
+        var filter = new List<Query>();
+        void Terms(string field, IEnumerable<FieldValue> values)
         {
-            var list = new JsonArray(values.Take(50).ToArray());
-            if (list.Count > 0) filter.Add(new JsonObject { ["terms"] = new JsonObject { [field] = list } });
+            var list = values.Take(50).ToList();
+            if (list.Count > 0) filter.Add(new TermsQuery(field, new TermsQueryField(list)));
         }
-        Terms("category_id", request.CategoryIds.Distinct().Select(v => (JsonNode?)v));
-        Terms("province_id", request.ProvinceIds.Distinct().Select(v => (JsonNode?)v));
-        Terms("county_id", request.CountyIds.Distinct().Select(v => (JsonNode?)v));
-        Terms("certs", LuceneSearchIndex.CertificationFlags.Where(c => request.Certifications.HasFlag(c)).Select(c => (JsonNode?)c.ToString()));
-        Terms("grade", request.Grades.Where(g => Enum.IsDefined(g)).Distinct().Select(g => (JsonNode?)g.ToString()));
+        Terms("category_id", request.CategoryIds.Distinct().Select(v => (FieldValue)v));
+        Terms("province_id", request.ProvinceIds.Distinct().Select(v => (FieldValue)v));
+        Terms("county_id", request.CountyIds.Distinct().Select(v => (FieldValue)v));
+        Terms("certs", LuceneSearchIndex.CertificationFlags.Where(c => request.Certifications.HasFlag(c)).Select(c => (FieldValue)c.ToString()));
+        Terms("grade", request.Grades.Where(g => Enum.IsDefined(g)).Distinct().Select(g => (FieldValue)g.ToString()));
         if (PriceBands.Find(request.PriceBand) is { } band)
-        {
-            var range = new JsonObject { ["gte"] = band.FromFen };
-            if (band.ToFen != long.MaxValue) range["lt"] = band.ToFen;
-            filter.Add(new JsonObject { ["range"] = new JsonObject { ["price_fen"] = range } });
-        }
+            filter.Add(new NumberRangeQuery("price_fen") { Gte = band.FromFen, Lt = band.ToFen == long.MaxValue ? null : band.ToFen });
 
         var size = Math.Clamp(request.PageSize, 1, 100);
-        var body = new JsonObject
+        // Inside a point in time the request names no index (the point in time does).
+        var body = new Elastic.Clients.Elasticsearch.SearchRequest(after?.Pit is null ? (Indices)index : null!)
         {
-            ["size"] = size,
-            ["track_total_hits"] = true,
-            ["_source"] = false,
+            Size = size,
+            TrackTotalHits = new TrackHits(true),
+            Source = new SourceConfig(false),
             // The vendor-credit boost of CreditPolicy.RelevanceBoost, as a multiplier on the text score.
-            ["query"] = new JsonObject
+            Query = new FunctionScoreQuery
             {
-                ["function_score"] = new JsonObject
+                Query = new BoolQuery { Must = must, Filter = filter },
+                Functions = new[] { CreditGrade.A, CreditGrade.B }.Select(g => new FunctionScore
                 {
-                    ["query"] = new JsonObject
-                    {
-                        ["bool"] = new JsonObject
-                        {
-                            ["must"] = must.Count > 0 ? must : new JsonArray(new JsonObject { ["match_all"] = new JsonObject() }),
-                            ["filter"] = filter,
-                        },
-                    },
-                    ["functions"] = new JsonArray(new[] { CreditGrade.A, CreditGrade.B }.Select(g => (JsonNode)new JsonObject
-                    {
-                        ["filter"] = new JsonObject { ["term"] = new JsonObject { ["grade"] = g.ToString() } },
-                        ["weight"] = CreditPolicy.RelevanceBoost(g),
-                    }).ToArray()),
-                    ["score_mode"] = "first",
-                    ["boost_mode"] = "multiply",
-                },
+                    Filter = new TermQuery("grade", g.ToString()), Weight = CreditPolicy.RelevanceBoost(g),
+                }).ToList(),
+                ScoreMode = FunctionScoreMode.First,
+                BoostMode = FunctionBoostMode.Multiply,
             },
-            ["sort"] = SortFor(request.Sort),
-            ["aggs"] = new JsonObject
+            Sort = SortFor(request.Sort),
+            Aggregations = new Dictionary<string, Aggregation>
             {
-                ["category"] = new JsonObject { ["terms"] = new JsonObject { ["field"] = "category_id", ["size"] = 50 } },
-                ["province"] = new JsonObject { ["terms"] = new JsonObject { ["field"] = "province_id", ["size"] = 40 } },
-                ["county"] = new JsonObject { ["terms"] = new JsonObject { ["field"] = "county_id", ["size"] = 20 } },
-                ["cert"] = new JsonObject { ["terms"] = new JsonObject { ["field"] = "certs", ["size"] = 10 } },
-                ["grade"] = new JsonObject { ["terms"] = new JsonObject { ["field"] = "grade", ["size"] = 5 } },
-                ["price"] = new JsonObject
+                ["category"] = new TermsAggregation { Field = "category_id", Size = 50 },
+                ["province"] = new TermsAggregation { Field = "province_id", Size = 40 },
+                ["county"] = new TermsAggregation { Field = "county_id", Size = 20 },
+                ["cert"] = new TermsAggregation { Field = "certs", Size = 10 },
+                ["grade"] = new TermsAggregation { Field = "grade", Size = 5 },
+                ["price"] = new RangeAggregation
                 {
-                    ["range"] = new JsonObject
-                    {
-                        ["field"] = "price_fen",
-                        ["ranges"] = new JsonArray(PriceBands.All.Select(b =>
-                        {
-                            var r = new JsonObject { ["key"] = b.Key, ["from"] = b.FromFen };
-                            if (b.ToFen != long.MaxValue) r["to"] = b.ToFen;
-                            return (JsonNode)r;
-                        }).ToArray()),
-                    },
+                    Field = "price_fen",
+                    Ranges = PriceBands.All.Select(b => new AggregationRange { Key = b.Key, From = b.FromFen, To = b.ToFen == long.MaxValue ? null : b.ToFen }).ToList(),
                 },
             },
         };
-        if (DecodeAfter(request.After, request.Sort) is { } after) body["search_after"] = after;
-        else body["from"] = (Math.Clamp(request.Page, 1, SearchRequest.MaxPage) - 1) * size;
+        if (after is { } a) body.SearchAfter = a.Values;
+        else body.From = (Math.Clamp(request.Page, 1, SearchRequest.MaxPage) - 1) * size;
         return body;
     }
 
-    private static JsonArray SortFor(SearchSort sort)
+    private static List<SortOptions> SortFor(SearchSort sort)
     {
-        JsonObject By(string field, string order) => new() { [field] = new JsonObject { ["order"] = order } };
+        static SortOptions By(string field, SortOrder order) => new() { Field = new FieldSort(field) { Order = order } };
+        var id = By("id", SortOrder.Desc);
         return sort switch
         {
-            SearchSort.PriceAsc => [By("price_fen", "asc"), By("id", "desc")],
-            SearchSort.PriceDesc => [By("price_fen", "desc"), By("id", "desc")],
-            SearchSort.Newest => [By("listed_at", "desc"), By("id", "desc")],
-            SearchSort.Sales => [By("sales", "desc"), By("id", "desc")],
-            SearchSort.Credit => [By("credit_rank", "desc"), By("id", "desc")],
-            _ => [By("_score", "desc"), By("id", "desc")],
+            SearchSort.PriceAsc => [By("price_fen", SortOrder.Asc), id],
+            SearchSort.PriceDesc => [By("price_fen", SortOrder.Desc), id],
+            SearchSort.Newest => [By("listed_at", SortOrder.Desc), id],
+            SearchSort.Sales => [By("sales", SortOrder.Desc), id],
+            SearchSort.Credit => [By("credit_rank", SortOrder.Desc), id],
+            _ => [new SortOptions { Score = new ScoreSort { Order = SortOrder.Desc } }, id],
         };
     }
 
-    public static SearchResult ParseSearchResponse(string body, SearchRequest request, IReadOnlyList<string> terms)
+    public static SearchResult ParseSearchResponse(SearchResponse<EsProduct> response, SearchRequest request, IReadOnlyList<string> terms, string? pit)
     {
-        using var doc = JsonDocument.Parse(body);
-        var hitsElement = doc.RootElement.GetProperty("hits");
-        var total = hitsElement.GetProperty("total").GetProperty("value").GetInt64();
+        var total = response.HitsMetadata?.Total?.Match(t => t?.Value ?? 0, n => n) ?? 0;
         var hits = new List<SearchHit>();
-        JsonElement? lastSort = null;
-        foreach (var hit in hitsElement.GetProperty("hits").EnumerateArray())
+        IReadOnlyCollection<FieldValue>? lastSort = null;
+        foreach (var hit in response.Hits)
         {
-            var score = hit.TryGetProperty("_score", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetSingle() : 0f;
-            hits.Add(new SearchHit(int.Parse(hit.GetProperty("_id").GetString()!, CultureInfo.InvariantCulture), score));
-            if (hit.TryGetProperty("sort", out var sortValues)) lastSort = sortValues.Clone();
+            hits.Add(new SearchHit(int.Parse(hit.Id!, CultureInfo.InvariantCulture), (float)(hit.Score ?? 0)));
+            lastSort = hit.Sort;
         }
         var facets = new Dictionary<string, IReadOnlyList<FacetCount>>();
-        if (doc.RootElement.TryGetProperty("aggregations", out var aggs))
-            foreach (var name in new[] { "category", "province", "county", "cert", "price", "grade" })
-            {
-                if (!aggs.TryGetProperty(name, out var agg)) continue;
-                facets[name] = agg.GetProperty("buckets").EnumerateArray()
-                    .Select(b => new FacetCount(
-                        b.GetProperty("key").ValueKind == JsonValueKind.Number ? b.GetProperty("key").GetInt64().ToString(CultureInfo.InvariantCulture) : b.GetProperty("key").GetString()!,
-                        name switch
-                        {
-                            "price" => PriceBands.Find(b.GetProperty("key").GetString())?.Label ?? "",
-                            "cert" => Enum.TryParse<Certification>(b.GetProperty("key").GetString(), out var c) ? LuceneSearchIndex.CertificationLabel(c) : "",
-                            "grade" => Enum.TryParse<CreditGrade>(b.GetProperty("key").GetString(), out var g) ? CreditPolicy.Label(g) : "",
-                            _ => "",
-                        },
-                        b.GetProperty("doc_count").GetInt64()))
-                    .Where(f => f.Count > 0).ToList();
-            }
+        if (response.Aggregations is { } aggs)
+        {
+            foreach (var name in new[] { "category", "province", "county" })
+                if (aggs.GetLongTerms(name) is { } longs)
+                    facets[name] = longs.Buckets.Where(b => b.DocCount > 0).Select(b => new FacetCount(b.Key.ToString(CultureInfo.InvariantCulture), "", b.DocCount)).ToList();
+            if (aggs.GetStringTerms("cert") is { } certs)
+                facets["cert"] = certs.Buckets.Where(b => b.DocCount > 0).Select(b => new FacetCount(b.Key.ToString(),
+                    Enum.TryParse<Certification>(b.Key.ToString(), out var c) ? LuceneSearchIndex.CertificationLabel(c) : "", b.DocCount)).ToList();
+            if (aggs.GetStringTerms("grade") is { } grades)
+                facets["grade"] = grades.Buckets.Where(b => b.DocCount > 0).Select(b => new FacetCount(b.Key.ToString(),
+                    Enum.TryParse<CreditGrade>(b.Key.ToString(), out var g) ? CreditPolicy.Label(g) : "", b.DocCount)).ToList();
+            if (aggs.GetRange("price") is { } prices)
+                facets["price"] = prices.Buckets.Where(b => b.DocCount > 0).Select(b => new FacetCount(b.Key ?? "", PriceBands.Find(b.Key)?.Label ?? "", b.DocCount)).ToList();
+        }
         var size = Math.Clamp(request.PageSize, 1, 100);
         var consumed = request.After is null ? (long)(Math.Clamp(request.Page, 1, SearchRequest.MaxPage) - 1) * size + hits.Count : 0;
         var hasMore = request.After is null ? total > consumed : hits.Count == size;
-        var next = hasMore && lastSort is { } ls ? EncodeAfter(ls, request.Sort) : null;
+        var next = hasMore && lastSort is { Count: 2 } ls ? Cursor.EncodeElastic(request.Sort, ls, pit) : null;
         return new SearchResult(total, hits, facets, next, terms);
     }
-
-    private static string EncodeAfter(JsonElement sortValues, SearchSort sort)
-    {
-        var json = new JsonObject { ["s"] = (int)sort, ["v"] = JsonNode.Parse(sortValues.GetRawText()) }.ToJsonString();
-        return Base64Url.Encode(json);
-    }
-
-    private static JsonArray? DecodeAfter(string? cursor, SearchSort sort)
-    {
-        if (string.IsNullOrEmpty(cursor) || cursor.Length > 300) return null;
-        try
-        {
-            var node = JsonNode.Parse(Base64Url.Decode(cursor));
-            if (node?["s"]?.GetValue<int>() != (int)sort || node["v"] is not JsonArray values || values.Count != 2) return null;
-            if (values.Any(v => v is not JsonValue)) return null;
-            return (JsonArray)values.DeepClone();
-        }
-        catch (Exception e) when (e is FormatException or JsonException or InvalidOperationException)
-        {
-            return null;
-        }
-    }
-
-    private static StringContent Json(JsonNode node) => new(node.ToJsonString(Wire), Encoding.UTF8, "application/json");
-
-    public static string Serialize(JsonNode node) => node.ToJsonString(Wire);
 }

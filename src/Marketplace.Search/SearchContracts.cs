@@ -87,8 +87,8 @@ public interface ISearchIndex
     Task ClearAsync(CancellationToken ct);
 
     /// <summary>
-    /// Starts a full rebuild. Where the engine can (the embedded index), it is built beside the live index and swapped
-    /// in on completion, so searches never see a partial or empty index.
+    /// Starts a full rebuild, built beside the live index and swapped in on completion (a new generation folder for the
+    /// embedded index, a new index behind the alias on a cluster), so searches never see a partial or empty index.
     /// </summary>
     Task<IIndexBuild> BeginRebuildAsync(CancellationToken ct);
 
@@ -104,27 +104,4 @@ public interface IIndexBuild : IDisposable
 
     /// <summary>Commits the build with the change-feed position it reflects, and makes it the live index.</summary>
     Task CompleteAsync(long feedCursor, CancellationToken ct);
-}
-
-/// <summary>
-/// A rebuild written into the live index itself (cleared first), for engines without a swap of their own yet: the
-/// Elasticsearch adapter, until it rebuilds into a new index behind an alias.
-/// </summary>
-public sealed class InPlaceIndexBuild : IIndexBuild
-{
-    private readonly ISearchIndex _index;
-
-    private InPlaceIndexBuild(ISearchIndex index) => _index = index;
-
-    public static async Task<IIndexBuild> BeginAsync(ISearchIndex index, CancellationToken ct)
-    {
-        await index.ClearAsync(ct);
-        return new InPlaceIndexBuild(index);
-    }
-
-    public Task AddAsync(IReadOnlyCollection<ProductDocument> documents, CancellationToken ct) => _index.ApplyAsync(documents, [], 0, ct);
-
-    public Task CompleteAsync(long feedCursor, CancellationToken ct) => _index.ApplyAsync([], [], feedCursor, ct);
-
-    public void Dispose() { }
 }

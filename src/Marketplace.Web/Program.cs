@@ -227,8 +227,7 @@ builder.Services.AddHostedService<Marketplace.Web.Features.Finance.FinanceJobsWo
 // Elasticsearch cluster, chosen by Search:Provider.
 if (search.Provider == SearchProvider.Elasticsearch)
     builder.Services.AddSingleton<Marketplace.Search.ISearchIndex>(_ => new Marketplace.Search.ElasticsearchSearchIndex(
-        new HttpClient { BaseAddress = new Uri(search.ElasticsearchUrl!.ToString().TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(10) },
-        config["Search:Elasticsearch:Index"] is { Length: > 0 } name ? name : "products"));
+        search.Elasticsearch!.CreateClient(), search.Elasticsearch.Alias));
 else
     builder.Services.AddSingleton<Marketplace.Search.ISearchIndex>(_ => new Marketplace.Search.LuceneSearchIndex(
         string.IsNullOrWhiteSpace(config["Search:Lucene:IndexPath"]) ? Path.Combine(dataFolder, "search-index") : search.IndexPath));

@@ -112,7 +112,13 @@ public class DockerComposeTests
         Assert.Equal("SqlServer", env["Database__Provider"]);
         Assert.Equal("Elasticsearch", env["Search__Provider"]);
         Assert.Contains("Server=sqlserver", env["Database__ConnectionString"]);
-        Assert.Equal("elasticsearch", new Uri(env["Search__Elasticsearch__Url"]).Host);
+        Assert.Equal("elasticsearch", new Uri(env["Search__Elasticsearch__Nodes"]).Host);
+        // Elasticsearch 9 with security on: the app signs in with the password the cluster is started with.
+        var es = (YamlMappingNode)services["elasticsearch"];
+        var esEnv = ((YamlMappingNode)es["environment"]).Children.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value.ToString());
+        Assert.StartsWith("docker.elastic.co/elasticsearch/elasticsearch:9.", es["image"].ToString());
+        Assert.Equal("true", esEnv["xpack.security.enabled"]);
+        Assert.Equal(esEnv["ELASTIC_PASSWORD"], env["Search__Elasticsearch__Password"]);
 
         // The connection string's password is the one the SQL Server container is started with.
         var sql = (YamlMappingNode)services["sqlserver"];

@@ -7,7 +7,7 @@ public enum SearchProvider
 }
 
 /// <summary>The "Search" section, checked at start like the database provider.</summary>
-public sealed record SearchSettings(SearchProvider Provider, string IndexPath, Uri? ElasticsearchUrl)
+public sealed record SearchSettings(SearchProvider Provider, string IndexPath, Marketplace.Search.ElasticsearchOptions? Elasticsearch)
 {
     public static SearchSettings Read(IConfiguration config, string contentRoot)
     {
@@ -18,16 +18,34 @@ public sealed record SearchSettings(SearchProvider Provider, string IndexPath, U
                 $"Search:Provider '{text}' is not supported; use 'Lucene' or 'Elasticsearch'. " +
                 $"搜索引擎 Search:Provider “{text}” 不受支持，请使用 Lucene 或 Elasticsearch。");
 
-        Uri? url = null;
-        var urlText = config["Search:Elasticsearch:Url"];
-        if (provider == SearchProvider.Elasticsearch &&
-            (string.IsNullOrWhiteSpace(urlText) || !Uri.TryCreate(urlText, UriKind.Absolute, out url)))
-            throw new InvalidOperationException(
-                "Search:Elasticsearch:Url must be an absolute URL when Search:Provider is Elasticsearch. " +
-                "使用 Elasticsearch 时必须配置有效的 Search:Elasticsearch:Url。");
+        Marketplace.Search.ElasticsearchOptions? elastic = null;
+        if (provider == SearchProvider.Elasticsearch)
+        {
+            // Search:Elasticsearch:Nodes (comma-separated, or an array) — or the single Search:Elasticsearch:Url.
+            var section = config.GetSection("Search:Elasticsearch");
+            var texts = section.GetSection("Nodes").GetChildren().Select(c => c.Value).ToList();
+            if (texts.Count == 0) texts = (section["Nodes"] ?? section["Url"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Cast<string?>().ToList();
+            var nodes = new List<Uri>();
+            foreach (var t in texts)
+                if (!Uri.TryCreate(t, UriKind.Absolute, out var node) || node.Scheme is not ("http" or "https"))
+                    throw new InvalidOperationException(
+                        $"Search:Elasticsearch:Nodes has '{t}', which is not an http(s) URL. 使用 Elasticsearch 时 Search:Elasticsearch:Nodes 须为有效的 http(s) 地址。");
+                else nodes.Add(node);
+            if (nodes.Count == 0)
+                throw new InvalidOperationException(
+                    "Search:Elasticsearch:Nodes (or :Url) must name at least one node when Search:Provider is Elasticsearch. " +
+                    "使用 Elasticsearch 时必须配置 Search:Elasticsearch:Nodes。");
+            elastic = new Marketplace.Search.ElasticsearchOptions
+            {
+                Nodes = nodes, Alias = section["Index"] is { Length: > 0 } alias ? alias : "products",
+                ApiKey = section["ApiKey"], Username = section["Username"], Password = section["Password"],
+                CertificateFingerprint = section["CertificateFingerprint"],
+                RequestTimeout = TimeSpan.FromSeconds(section.GetValue("RequestTimeoutSeconds", 10.0)),
+            };
+        }
 
         var indexPath = config["Search:Lucene:IndexPath"];
         indexPath = Path.GetFullPath(string.IsNullOrWhiteSpace(indexPath) ? Path.Combine("App_Data", "search-index") : indexPath, contentRoot);
-        return new SearchSettings(provider, indexPath, url);
+        return new SearchSettings(provider, indexPath, elastic);
     }
 }
