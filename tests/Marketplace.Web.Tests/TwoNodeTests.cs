@@ -195,4 +195,29 @@ public sealed class TwoNodeTests : IAsyncLifetime
         Assert.Equal(0, await _b.Db(db => db.Outbox.CountAsync(m => m.ProcessedAt == null)));
         await _b.Db(db => JobLeases.ReleaseAsync(db, Infrastructure.OrderJobsWorker.LeaseName, "node-b", default).ContinueWith(_ => 0));
     }
+
+    [Fact]
+    public async Task The_scheduled_month_end_runs_once_across_both_nodes()
+    {
+        async Task<int> Due(MarketplaceAppFactory node)
+        {
+            var worker = node.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<Features.Finance.FinanceJobsWorker>().Single();
+            using var scope = node.Services.CreateScope();
+            return await worker.RunDueAsync(scope.ServiceProvider, default);
+        }
+        // While another node holds the schedule (it is in the middle of a month end), this node runs nothing, although
+        // the month end is due and not done.
+        Assert.True(await _a.Db(db => JobLeases.TryAcquireAsync(db, Features.Finance.FinanceJobsWorker.ScheduleLease, "node-a-scheduler", TimeSpan.FromMinutes(5), DateTime.UtcNow, default)));
+        Assert.Equal(0, await Due(_b));
+        Assert.Equal(0, await _b.Db(db => db.MonthEndRuns.CountAsync()));
+        await _a.Db(db => JobLeases.ReleaseAsync(db, Features.Finance.FinanceJobsWorker.ScheduleLease, "node-a-scheduler", default).ContinueWith(_ => 0));
+
+        // Then both nodes look at the same moment: what is due runs once in all.
+        var ran = await Task.WhenAll(Due(_a), Due(_b));
+        var runs = await _a.Db(db => db.MonthEndRuns.Where(r => r.ScopeRegionId == 0 && r.Completed).CountAsync());
+        Assert.Equal(runs, ran.Sum());
+        Assert.True(ran.Count(n => n > 0) <= 1, $"runs by node: {string.Join(", ", ran)}");
+        // Later ticks on either node find nothing left to do.
+        Assert.Equal(0, await Due(_b) + await Due(_a));
+    }
 }

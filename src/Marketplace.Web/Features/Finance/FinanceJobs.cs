@@ -118,9 +118,17 @@ public sealed class FinanceJobsWorker(IServiceScopeFactory scopes, IConfiguratio
         }
     }
 
-    public async Task RunDueAsync(IServiceProvider services, CancellationToken ct)
+    /// <summary>
+    /// Held by the node that checks the schedule, so that two nodes seeing a month end due at the same moment do not
+    /// both run it (the month-end job's own lease would only make the second wait, then run it again).
+    /// </summary>
+    public const string ScheduleLease = "finance-schedule";
+
+    /// <summary>Runs what is due; returns how many month-end and early-warning runs this call made.</summary>
+    public async Task<int> RunDueAsync(IServiceProvider services, CancellationToken ct)
     {
         var db = services.GetRequiredService<MarketplaceDbContext>();
+        var ran = 0;
         var chinaNow = clock.GetUtcNow().UtcDateTime.AddHours(8);
         var today = DateOnly.FromDateTime(chinaNow);
         var day = config.GetValue("Finance:MonthEndDay", 1);
@@ -128,16 +136,19 @@ public sealed class FinanceJobsWorker(IServiceScopeFactory scopes, IConfiguratio
         var (year, month) = MonthEndJob.LastClosedMonth(today);
         bool Done(int y, int m, MonthEndRunKind kind) =>
             db.MonthEndRuns.Any(r => r.ScopeRegionId == 0 && r.Year == y && r.Month == m && r.Kind == kind && r.Completed);
-        if ((today.Day > day || (today.Day == day && chinaNow.Hour >= hour)) && !Done(year, month, MonthEndRunKind.MonthEnd))
+        var scheduler = await JobLeases.TryAcquireAsync(db, ScheduleLease, _holder, TimeSpan.FromMinutes(15), clock.GetUtcNow().UtcDateTime, ct);
+        if (scheduler && (today.Day > day || (today.Day == day && chinaNow.Hour >= hour)) && !Done(year, month, MonthEndRunKind.MonthEnd))
         {
+            ran++;
             var result = await services.GetRequiredService<MonthEndJob>().RunMonthEndAsync(0, year, month, "系统 / system", ct);
             // New roll-ups: the public progress pages this node keeps are out of date (other nodes' expire within a minute).
             await services.GetRequiredService<Microsoft.AspNetCore.OutputCaching.IOutputCacheStore>().EvictByTagAsync(Infrastructure.PublicPageTags.Progress, ct);
             logger.LogInformation("Month end {Year}-{Month}: {Units} units, {Alerts} alerts in {Ms} ms", year, month, result.Units, result.AlertsRaised, result.Elapsed.TotalMilliseconds);
         }
         var warningDay = config.GetValue("Finance:EarlyWarningDay", 20);
-        if (warningDay is >= 1 and <= 28 && today.Day >= warningDay && !Done(today.Year, today.Month, MonthEndRunKind.EarlyWarning))
+        if (scheduler && warningDay is >= 1 and <= 28 && today.Day >= warningDay && !Done(today.Year, today.Month, MonthEndRunKind.EarlyWarning))
         {
+            ran++;
             var result = await services.GetRequiredService<MonthEndJob>().RunEarlyWarningAsync(0, "系统 / system", ct);
             logger.LogInformation("Early warning {Year}-{Month}: {Alerts} heads-ups", today.Year, today.Month, result.AlertsRaised);
         }
@@ -147,5 +158,6 @@ public sealed class FinanceJobsWorker(IServiceScopeFactory scopes, IConfiguratio
             var sent = await services.GetRequiredService<EmailOutboxSender>().SendPendingAsync(100, ct);
             if (sent > 0) logger.LogInformation("E-mail outbox: {Sent} sent", sent);
         }
+        return ran;
     }
 }
