@@ -55,6 +55,8 @@ public class MarketplaceAppFactory : WebApplicationFactory<Program>
         // Tests drive the order jobs themselves, deterministically.
         ["Orders:BackgroundJobs"] = "false",
         ["Credit:BackgroundJobs"] = "false",
+        // The public page's county sales are read fresh in tests (a minute's memory copy otherwise).
+        ["Transparency:SalesCacheSeconds"] = "0",
         // Every test client shares one address and signs in many times; RateLimitTests keep the production budgets.
         ["RateLimits:SignInsPerMinute"] = "100000",
         ["RateLimits:SignInsPerUserNamePer15Minutes"] = "100000",

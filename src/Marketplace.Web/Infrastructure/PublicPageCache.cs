@@ -115,7 +115,7 @@ public sealed class PublicPageEvictor(IOutputCacheStore store, ISearchIndex inde
             {
                 var products = await db.Products.AsNoTracking().Where(p => changed.Contains(p.Id))
                     .Select(p => new { p.Id, p.CategoryId, p.VendorId }).ToListAsync(ct);
-                var tags = new HashSet<string> { PublicPageTags.Home, PublicPageTags.Search, PublicPageTags.Pavilions, PublicPageTags.Progress };
+                var tags = new HashSet<string> { PublicPageTags.Home, PublicPageTags.Search, PublicPageTags.Pavilions };
                 foreach (var id in changed) tags.Add(PublicPageTags.Product(id));
                 foreach (var p in products)
                 {

@@ -28,7 +28,8 @@ public sealed record PublicProgressViewModel(
 /// region published them), small groups suppressed by <see cref="Disclosure"/>, and the year's sales per
 /// poverty-relief county of origin (cached: one grouped read of the year's order lines every ten minutes).
 /// </summary>
-public sealed class PublicProgressQueries(MarketplaceDbContext db, FinanceQueries finance, RegionDirectory regions, IMemoryCache cache, TimeProvider clock)
+public sealed class PublicProgressQueries(MarketplaceDbContext db, FinanceQueries finance, RegionDirectory regions, IMemoryCache cache, TimeProvider clock,
+    IConfiguration config)
 {
     /// <summary>The page for the whole platform (0), a province or a city; null for anything else.</summary>
     public async Task<PublicProgressViewModel?> PageAsync(int regionId, CancellationToken ct)
@@ -109,28 +110,35 @@ public sealed class PublicProgressQueries(MarketplaceDbContext db, FinanceQuerie
         db.ProgressPublications.AsNoTracking().Where(p => p.PublishUnits).Select(p => p.RegionId).ToListAsync(ct);
 
     /// <summary>
-    /// This year's sales (paid orders, not cancelled or wholly refunded) per county of origin, in fen. Kept in memory
-    /// until an order moves (the newest order-history id is the key), so a quiet platform reads the order lines once.
+    /// This year's sales (paid orders, not cancelled or wholly refunded) per county of origin, in fen: one grouped read
+    /// of the year's order lines, kept in memory for <c>Transparency:SalesCacheSeconds</c> (default 60), so that a
+    /// busy public page never reads the order lines more than once a minute per node.
     /// </summary>
     private async Task<(Dictionary<int, long> Sales, int Year)> CountySalesAsync(CancellationToken ct)
     {
         var year = clock.GetUtcNow().AddHours(8).Year;
-        var moved = await db.OrderHistory.AsNoTracking().MaxAsync(h => (long?)h.Id, ct) ?? 0;
-        var sales = await cache.GetOrCreateAsync(("public-county-sales", year, moved), async entry =>
+        var seconds = Math.Max(0, config.GetValue("Transparency:SalesCacheSeconds", 60));
+        if (seconds == 0) return (await ReadCountySalesAsync(year, ct), year);
+        var sales = await cache.GetOrCreateAsync(("public-county-sales", year), async entry =>
         {
-            entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(10);
+            entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(seconds);
             entry.Size = 1;
-            var (start, end) = (new DateTime(year, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddHours(-8), new DateTime(year + 1, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddHours(-8));
-            OrderStatus[] sold = [OrderStatus.Paid, OrderStatus.Shipped, OrderStatus.Delivered, OrderStatus.Accepted, OrderStatus.Completed];
-            var rows = await (from l in db.OrderLines.AsNoTracking()
-                              join o in db.Orders on l.OrderId equals o.Id
-                              join p in db.Products on l.ProductId equals p.Id
-                              where sold.Contains(o.Status) && o.PlacedAt >= start && o.PlacedAt < end
-                              group l.LineTotalFen by p.OriginCountyId into g
-                              select new { County = g.Key, Fen = g.Sum() }).ToListAsync(ct);
-            return rows.ToDictionary(r => r.County, r => r.Fen);
+            return await ReadCountySalesAsync(year, ct);
         });
         return (sales ?? [], year);
+    }
+
+    private async Task<Dictionary<int, long>> ReadCountySalesAsync(int year, CancellationToken ct)
+    {
+        var (start, end) = (new DateTime(year, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddHours(-8), new DateTime(year + 1, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddHours(-8));
+        OrderStatus[] sold = [OrderStatus.Paid, OrderStatus.Shipped, OrderStatus.Delivered, OrderStatus.Accepted, OrderStatus.Completed];
+        var rows = await (from l in db.OrderLines.AsNoTracking()
+                          join o in db.Orders on l.OrderId equals o.Id
+                          join p in db.Products on l.ProductId equals p.Id
+                          where sold.Contains(o.Status) && o.PlacedAt >= start && o.PlacedAt < end
+                          group l.LineTotalFen by p.OriginCountyId into g
+                          select new { County = g.Key, Fen = g.Sum() }).ToListAsync(ct);
+        return rows.ToDictionary(r => r.County, r => r.Fen);
     }
 }
 
