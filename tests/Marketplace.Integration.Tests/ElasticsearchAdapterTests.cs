@@ -292,6 +292,15 @@ public class ElasticsearchAdapterTests
         Assert.Equal(42, await index.CountAsync(CancellationToken.None));
         Assert.All(es.Sent(), r => Assert.Equal("ApiKey a2V5OnNlY3JldA==", r.Authorization));
 
+        // TLS with a self-signed CA: the fingerprint and the timeout reach the client's transport; several nodes make a pool.
+        var settings = (Elastic.Transport.ITransportConfiguration)new ElasticsearchOptions
+        {
+            Nodes = [new Uri("https://es1:9200"), new Uri("https://es2:9200")], CertificateFingerprint = "7A:F2:11", RequestTimeout = TimeSpan.FromSeconds(7),
+        }.CreateClient().ElasticsearchClientSettings;
+        Assert.Equal("7A:F2:11", settings.CertificateFingerprint);
+        Assert.Equal(TimeSpan.FromSeconds(7), ((Elastic.Transport.IRequestConfiguration)settings).RequestTimeout);
+        Assert.Equal(2, settings.NodePool.Nodes.Count);
+
         using var basic = new FakeElasticsearch((method, path, _) => (200, """{"count":1,"_shards":{"total":1,"successful":1,"skipped":0,"failed":0}}"""));
         await new ElasticsearchSearchIndex(new ElasticsearchOptions { Nodes = [basic.Url], Username = "elastic", Password = "pw" }.CreateClient()).CountAsync(CancellationToken.None);
         Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("elastic:pw")), basic.Sent().Last().Authorization);
