@@ -72,6 +72,8 @@ public sealed class EsProduct
 public sealed class EsFeedCursor
 {
     [JsonPropertyName("cursor")] public long Cursor { get; init; }
+    /// <summary>The adapter's document format when the cursor was written (see <see cref="ElasticsearchSearchIndex.CurrentFormat"/>).</summary>
+    [JsonPropertyName("format")] public string? Format { get; init; }
 }
 
 /// <summary>
@@ -87,6 +89,8 @@ public sealed class ElasticsearchSearchIndex(ElasticsearchClient client, string 
     private ElasticsearchClient Client => client;
     private string Alias => alias;
     public const int MaxBulkAttempts = 4;
+    /// <summary>The mapping and documents this version writes; an index written by another is rebuilt behind the alias.</summary>
+    public const string CurrentFormat = "2"; // 2: official client, grade and credit_rank
     private string MetaIndex => alias + "-meta";
     private const string CursorId = "feed";
     private static readonly string PitKeepAlive = "2m";
@@ -202,19 +206,25 @@ public sealed class ElasticsearchSearchIndex(ElasticsearchClient client, string 
 
     private async Task WriteCursorAsync(long cursor, CancellationToken ct)
     {
-        var put = await client.IndexAsync(new EsFeedCursor { Cursor = cursor }, i => i.Index(MetaIndex).Id(CursorId).Refresh(Refresh.True), ct);
+        var put = await client.IndexAsync(new EsFeedCursor { Cursor = cursor, Format = CurrentFormat }, i => i.Index(MetaIndex).Id(CursorId).Refresh(Refresh.True), ct);
         if (!put.IsValidResponse) throw Failure("Writing the feed cursor", put);
     }
 
     private static Task Backoff(int attempt, CancellationToken ct) => Task.Delay(TimeSpan.FromMilliseconds(100 * Math.Pow(2, attempt)), ct);
 
-    public async Task<long> GetFeedCursorAsync(CancellationToken ct)
+    public async Task<long> GetFeedCursorAsync(CancellationToken ct) => (await ReadCursorAsync(ct))?.Cursor ?? 0;
+
+    private async Task<EsFeedCursor?> ReadCursorAsync(CancellationToken ct)
     {
         var response = await client.GetAsync<EsFeedCursor>(MetaIndex, CursorId, ct);
-        if (response.ApiCallDetails.HttpStatusCode == 404 || !response.Found) return 0;
+        if (response.ApiCallDetails.HttpStatusCode == 404 || !response.Found) return null;
         if (!response.IsValidResponse) throw Failure("Reading the feed cursor", response);
-        return response.Source?.Cursor ?? 0;
+        return response.Source;
     }
+
+    /// <summary>Current when the cursor was written by this format, or nothing was written yet (an empty index).</summary>
+    public async Task<bool> HasCurrentFormatAsync(CancellationToken ct) =>
+        await ReadCursorAsync(ct) is not { } written || written.Format == CurrentFormat;
 
     /// <summary>A rebuild into a new index behind the alias: searches keep answering from the old one until the swap.</summary>
     public async Task<IIndexBuild> BeginRebuildAsync(CancellationToken ct)

@@ -24,6 +24,15 @@ namespace Marketplace.Search;
 public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
 {
     public const string CursorKey = "feed_cursor";
+    /// <summary>
+    /// What the documents' doc values mean (packed facet layout, sort keys). An index committed with another value (or
+    /// none: built before it existed) is rebuilt beside at start rather than read wrongly.
+    /// </summary>
+    public const string FormatKey = "format";
+    public const string CurrentFormat = "2"; // 2: vendor credit grade in the facet keys, credit_dv
+
+    private static Dictionary<string, string> CommitData(long cursor) =>
+        new() { [CursorKey] = cursor.ToString(CultureInfo.InvariantCulture), [FormatKey] = CurrentFormat };
     public const string PointerFile = "current";
 
     private readonly string? _root;                       // null for an in-memory index
@@ -192,7 +201,7 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
 
         public async Task CompleteAsync(long feedCursor, CancellationToken ct)
         {
-            generation.Writer.SetCommitData(new Dictionary<string, string> { [CursorKey] = feedCursor.ToString(CultureInfo.InvariantCulture) });
+            generation.Writer.SetCommitData(CommitData(feedCursor));
             generation.Writer.Commit();
             if (owner is null)
             {
@@ -260,7 +269,7 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
             foreach (var doc in upserts) g.Writer.UpdateDocument(new Term("id", Key(doc.Id)), ToLucene(doc));
             var current = ReadCursor(g);
             var cursor = Math.Max(current, feedCursor);
-            g.Writer.SetCommitData(new Dictionary<string, string> { [CursorKey] = cursor.ToString(CultureInfo.InvariantCulture) });
+            g.Writer.SetCommitData(CommitData(cursor));
             g.Writer.Commit();
             g.Searchers.MaybeRefreshBlocking();
             Volatile.Write(ref g.Cursor, cursor); // only now do searches see what the cursor says
@@ -279,6 +288,22 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
     private static long ReadCursor(IndexWriter writer) =>
         writer.CommitData is { } data && data.TryGetValue(CursorKey, out var text) && long.TryParse(text, CultureInfo.InvariantCulture, out var v) ? v : 0;
 
+    /// <summary>Whether the live index was written in this version's format (an empty one always is).</summary>
+    public Task<bool> HasCurrentFormatAsync(CancellationToken ct)
+    {
+        var g = Enter();
+        try
+        {
+            var data = g.Writer.CommitData;
+            var format = data is not null && data.TryGetValue(FormatKey, out var f) ? f : null;
+            return Task.FromResult(format == CurrentFormat || g.Writer.NumDocs == 0);
+        }
+        finally
+        {
+            Leave(g);
+        }
+    }
+
     public async Task ClearAsync(CancellationToken ct)
     {
         await _writeLock.WaitAsync(ct);
@@ -286,7 +311,7 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
         {
             var g = _current;
             g.Writer.DeleteAll();
-            g.Writer.SetCommitData(new Dictionary<string, string> { [CursorKey] = "0" });
+            g.Writer.SetCommitData(CommitData(0));
             g.Writer.Commit();
             g.Searchers.MaybeRefreshBlocking();
             Volatile.Write(ref g.Cursor, 0);

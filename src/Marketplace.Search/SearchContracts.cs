@@ -87,6 +87,12 @@ public interface ISearchIndex
     Task ClearAsync(CancellationToken ct);
 
     /// <summary>
+    /// Whether the index was written by this version (its documents' layout and fields); one written by an earlier
+    /// version is rebuilt at start (beside, then swapped in), not read wrongly.
+    /// </summary>
+    Task<bool> HasCurrentFormatAsync(CancellationToken ct);
+
+    /// <summary>
     /// Starts a full rebuild, built beside the live index and swapped in on completion (a new generation folder for the
     /// embedded index, a new index behind the alias on a cluster), so searches never see a partial or empty index.
     /// </summary>

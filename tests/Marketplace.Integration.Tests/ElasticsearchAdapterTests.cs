@@ -282,6 +282,19 @@ public class ElasticsearchAdapterTests
         Assert.Equal("DELETE", sent[^1].Method);
     }
 
+    [Theory]
+    [InlineData("""{"cursor":5}""", false)]               // written by the hand-written adapter of the previous version
+    [InlineData("""{"cursor":5,"format":"2"}""", true)]
+    public async Task An_index_written_by_an_earlier_version_is_stale(string source, bool current)
+    {
+        using var es = new FakeElasticsearch((method, path, _) => path == "/products-meta/_doc/feed"
+            ? (200, $$"""{"_index":"products-meta","_id":"feed","_version":3,"_seq_no":2,"_primary_term":1,"found":true,"_source":{{source}}}""")
+            : (404, NoIndex));
+        var index = Index(es);
+        Assert.Equal(current, await index.HasCurrentFormatAsync(CancellationToken.None));
+        Assert.Equal(5, await index.GetFeedCursorAsync(CancellationToken.None));
+    }
+
     [Fact]
     public async Task The_client_fails_over_to_the_next_node_and_authenticates_with_an_api_key()
     {
@@ -351,5 +364,6 @@ public sealed class ElasticsearchContractTests : SearchIndexContract
         public Task<IIndexBuild> BeginRebuildAsync(CancellationToken ct) => inner.BeginRebuildAsync(ct);
         public Task<SearchResult> SearchAsync(SearchRequest request, CancellationToken ct) => inner.SearchAsync(request, ct);
         public Task<long> CountAsync(CancellationToken ct) => inner.CountAsync(ct);
+        public Task<bool> HasCurrentFormatAsync(CancellationToken ct) => inner.HasCurrentFormatAsync(ct);
     }
 }

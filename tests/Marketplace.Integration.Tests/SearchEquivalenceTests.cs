@@ -301,3 +301,36 @@ public sealed class SearchRebuildTests : IDisposable
         try { Directory.Delete(_folder, true); } catch (IOException) { }
     }
 }
+
+/// <summary>An index written by an earlier version (another document layout) is recognised, and a rebuild makes it current.</summary>
+public sealed class SearchIndexFormatTests
+{
+    [Fact]
+    public async Task An_index_committed_without_this_versions_format_is_stale_until_rebuilt()
+    {
+        var directory = new RAMDirectory();
+        // As the previous version committed: documents and the feed cursor, no format.
+        using (var old = new IndexWriter(directory, new IndexWriterConfig(ChineseAnalyzer.Version, new ChineseAnalyzer(outputUnigrams: true))))
+        {
+            old.AddDocument(LuceneSearchIndex.ToLucene(new ProductDocument(1, "大米", "", "合作社", 1, "大米", 520000, "贵州省", 520324, "正安县",
+                Certification.None, 5_000, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc), 0, null)));
+            old.SetCommitData(new Dictionary<string, string> { [LuceneSearchIndex.CursorKey] = "5" });
+            old.Commit();
+        }
+        using var index = new LuceneSearchIndex(directory);
+        Assert.False(await index.HasCurrentFormatAsync(CancellationToken.None));
+        Assert.Equal(5, await index.GetFeedCursorAsync(CancellationToken.None));
+
+        using (var build = await index.BeginRebuildAsync(CancellationToken.None))
+        {
+            await build.AddAsync([new ProductDocument(1, "大米", "", "合作社", 1, "大米", 520000, "贵州省", 520324, "正安县",
+                Certification.None, 5_000, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc), 0, null)], CancellationToken.None);
+            await build.CompleteAsync(7, CancellationToken.None);
+        }
+        Assert.True(await index.HasCurrentFormatAsync(CancellationToken.None));
+        Assert.Equal(1, (await index.SearchAsync(new SearchRequest { Query = "大米" }, CancellationToken.None)).Total);
+        // A fresh, empty index is current too (the worker builds it anyway).
+        using var fresh = new LuceneSearchIndex(new RAMDirectory());
+        Assert.True(await fresh.HasCurrentFormatAsync(CancellationToken.None));
+    }
+}

@@ -34,8 +34,12 @@ public sealed class SearchIndexWorker(
                 var db = scope.ServiceProvider.GetRequiredService<MarketplaceDbContext>();
                 if (!await MayWriteAsync(db, stoppingToken)) break; // another node prepares the shared index
                 if (index is ElasticsearchSearchIndex cluster) await cluster.EnsureIndexAsync(stoppingToken);
-                if (await index.GetFeedCursorAsync(stoppingToken) == 0 && await index.CountAsync(stoppingToken) == 0)
+                var empty = await index.GetFeedCursorAsync(stoppingToken) == 0 && await index.CountAsync(stoppingToken) == 0;
+                var stale = !empty && !await index.HasCurrentFormatAsync(stoppingToken);
+                if (empty || stale)
                 {
+                    // A stale index (written by an earlier version) keeps answering until its rebuild is swapped in.
+                    if (stale) logger.LogWarning("The search index was written by an earlier version; rebuilding it beside the live one");
                     var (docs, elapsed) = await feed.RebuildAsync(db, null, stoppingToken);
                     logger.LogInformation("Search index built: {Documents} products in {Seconds:0.0} s", docs, elapsed.TotalSeconds);
                 }
