@@ -19,10 +19,39 @@ public sealed record TradeDemoData(
 /// two and are rated well, some are slower, a few are late, refund often, lose disputes and draw upheld complaints) —
 /// so that vendor credit, pavilion and public sales have facts to show from the first start. Every completed order has
 /// its one ledger credit (net of what was refunded before completion); a wholly refunded order has none. Demo orders
-/// carry no invoice files (the upload time is kept).
+/// share one demo invoice file (<see cref="DemoInvoiceKey"/>, written by the app at start).
 /// </summary>
 public sealed class TradeDemoGenerator(IReadOnlyList<int> vendorIds, IReadOnlyList<int> unitIds, IReadOnlyList<TradeProduct> products, DateTime nowUtc, int seed)
 {
+    /// <summary>The storage key every demo order's invoice points at (a key the invoice store accepts).</summary>
+    public const string DemoInvoiceKey = "00000000000000000000000000000832.pdf";
+
+    /// <summary>A one-page PDF saying it is a demo invoice.</summary>
+    public static byte[] DemoInvoicePdf()
+    {
+        const string text = "BT /F1 18 Tf 72 720 Td (Demo invoice - not a real fapiao) Tj ET";
+        var objects = new[]
+        {
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+            $"<< /Length {text.Length} >>\nstream\n{text}\nendstream",
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        };
+        var sb = new System.Text.StringBuilder("%PDF-1.4\n");
+        var offsets = new List<int>();
+        for (var i = 0; i < objects.Length; i++)
+        {
+            offsets.Add(sb.Length);
+            sb.Append($"{i + 1} 0 obj\n{objects[i]}\nendobj\n");
+        }
+        var xref = sb.Length;
+        sb.Append($"xref\n0 {objects.Length + 1}\n0000000000 65535 f \n");
+        foreach (var o in offsets) sb.Append($"{o:D10} 00000 n \n");
+        sb.Append($"trailer\n<< /Size {objects.Length + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n");
+        return System.Text.Encoding.ASCII.GetBytes(sb.ToString());
+    }
+
     private enum Habit { Good, Slow, Poor }
 
     public TradeDemoData Generate()
@@ -78,6 +107,7 @@ public sealed class TradeDemoGenerator(IReadOnlyList<int> vendorIds, IReadOnlyLi
                 Step(OrderStatus.Paid, OrderStatus.Shipped, nameof(OrderAction.Ship), "供应商 / vendor", shipped);
                 var invoiceDays = habit switch { Habit.Good => f.Random.Double(0, 5), Habit.Slow => f.Random.Double(1, 9), _ => f.Random.Double(2, 16) };
                 order.InvoiceUploadedAt = shipped.AddDays(invoiceDays);
+                order.InvoiceKey = DemoInvoiceKey;
                 var delivered = shipped.AddHours(f.Random.Double(20, 96));
                 Step(OrderStatus.Shipped, OrderStatus.Delivered, nameof(OrderAction.ConfirmDelivery), "采购单位 / buyer", delivered);
                 var at = new[] { delivered, order.InvoiceUploadedAt.Value }.Max().AddHours(f.Random.Double(1, 48));

@@ -47,7 +47,14 @@ public class DemoTradeTests(TradeAppFactory app) : IClassFixture<TradeAppFactory
         Assert.Contains(grades, g => g is CreditGrade.B or CreditGrade.C or CreditGrade.D);
         Assert.Contains(CreditGrade.New, grades);
         Assert.True(await app.Db(db => db.VendorCreditChanges.AnyAsync()));
-        var page = await (await app.SignedInAsync("admin")).GetPageAsync("/admin/credit?grade=A");
+        var admin = await app.SignedInAsync("admin");
+        var page = await admin.GetPageAsync("/admin/credit?grade=A");
         Assert.NotEmpty(page.QuerySelectorAll("tr[data-grade=A]"));
+        // Their invoice opens (one demo PDF shared by the demo orders).
+        var completed = orders.First(o => o.Status == OrderStatus.Completed);
+        var invoice = await admin.GetAsync($"/orders/{completed.Id}/invoice");
+        Assert.Equal(System.Net.HttpStatusCode.OK, invoice.StatusCode);
+        Assert.Equal("application/pdf", invoice.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("%PDF-", System.Text.Encoding.ASCII.GetString(await invoice.Content.ReadAsByteArrayAsync())[..5]);
     }
 }

@@ -47,6 +47,8 @@ public static class StartupInitialization
             {
                 Seed = seed.Seed, Vendors = seed.Vendors, Products = seed.Products, BudgetUnits = seed.BudgetUnits, Quota = seed.Quota, Trade = seed.Trade,
             });
+            // The demo trade's orders share one invoice file in this node's invoice folder.
+            if (seed.Trade) services.GetRequiredService<Images.InvoiceStore>().EnsureFile(TradeDemoGenerator.DemoInvoiceKey, TradeDemoGenerator.DemoInvoicePdf());
             var created = await accounts.EnsureDemoUsersAsync();
             logger.LogInformation("Demo accounts (password {Password}): {Accounts}", DemoAccounts.Password,
                 string.Join(", ", created.Select(a => $"{a.UserName} ({a.Role})")));

@@ -39,6 +39,15 @@ public sealed class InvoiceStore(string root, ProductImageProcessor images)
         return key;
     }
 
+    /// <summary>Writes a file under a fixed key unless it is there (the demo's shared invoice).</summary>
+    public void EnsureFile(string key, byte[] content)
+    {
+        var path = Path.Combine(_root, key);
+        if (File.Exists(path)) return;
+        File.WriteAllBytes(path + ".tmp", content);
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+
     /// <summary>Removes a stored file (a step that stored it and then failed undoes it).</summary>
     public void Delete(string key)
     {
