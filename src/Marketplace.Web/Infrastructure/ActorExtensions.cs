@@ -15,6 +15,10 @@ public static class ActorExtensions
             user.GetInt(MarketplaceClaims.BudgetUnitId));
     }
 
+    /// <summary>The region a FinanceBureau user acts for; an account without one is refused.</summary>
+    public static int RequireRegionId(this ClaimsPrincipal user) =>
+        user.GetInt(MarketplaceClaims.RegionId) ?? throw new ForbiddenException("账号未关联地区", "This account has no region.");
+
     /// <summary>The vendor a Vendor-role user acts for; a vendor user without one is refused.</summary>
     public static int RequireVendorId(this ClaimsPrincipal user) =>
         user.GetInt(MarketplaceClaims.VendorId) ?? throw new ForbiddenException("账号未关联供应商", "The account is not tied to a vendor.");

@@ -54,15 +54,22 @@ public sealed class ComplaintService(MarketplaceDbContext db, TimeProvider clock
         }, ct);
     }
 
-    /// <summary>Complaints this user may see: the platform all; a vendor its own; a unit those about its orders.</summary>
-    public async Task<IReadOnlyList<ComplaintView>> ListAsync(Actor actor, ComplaintStatus? status, long? orderId, CancellationToken ct)
+    /// <summary>Complaints this user may see (the platform all; a vendor its own; a unit those about its orders), optionally of one order.</summary>
+    public Task<IReadOnlyList<ComplaintView>> ListAsync(Actor actor, ComplaintStatus? status, long? orderId, CancellationToken ct)
     {
         var visible = db.Orders.VisibleTo(actor).Select(o => o.Id);
-        var q = db.Complaints.AsNoTracking().Where(c => actor.Role == Roles.PlatformAdmin || visible.Contains(c.OrderId));
+        var q = db.Complaints.Where(c => visible.Contains(c.OrderId));
         if (status is { } s) q = q.Where(c => c.Status == s);
         if (orderId is { } id) q = q.Where(c => c.OrderId == id);
-        return await q.OrderByDescending(c => c.Id).Take(200)
+        return ViewsAsync(q, 200, ct);
+    }
+
+    /// <summary>The complaints about one vendor (its credit page, for the vendor and the platform), newest first.</summary>
+    public Task<IReadOnlyList<ComplaintView>> AboutVendorAsync(int vendorId, CancellationToken ct) =>
+        ViewsAsync(db.Complaints.Where(c => c.VendorId == vendorId), 50, ct);
+
+    private static async Task<IReadOnlyList<ComplaintView>> ViewsAsync(IQueryable<Complaint> q, int take, CancellationToken ct) =>
+        await q.AsNoTracking().OrderByDescending(c => c.Id).Take(take)
             .Select(c => new ComplaintView(c.Id, c.OrderId, c.Order!.Number, c.Order.Vendor!.Name, c.Reason, c.Status, c.FiledAt, c.RulingNote, c.RuledByName, c.RuledAt))
             .ToListAsync(ct);
-    }
 }

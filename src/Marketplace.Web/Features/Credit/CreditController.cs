@@ -38,9 +38,7 @@ public sealed class CreditController(MarketplaceDbContext db, VendorCreditServic
         if (vendor is null) return NotFound();
         var history = await db.VendorCreditChanges.AsNoTracking().Where(c => c.VendorId == vendorId).OrderByDescending(c => c.Id).Take(100)
             .Select(c => new CreditChangeRow(c.At, c.From, c.To, c.ScoreTenths, c.PaidOrders, c.Trigger)).ToListAsync(ct);
-        var about = await db.Complaints.AsNoTracking().Where(c => c.VendorId == vendorId).OrderByDescending(c => c.Id).Take(50)
-            .Select(c => new ComplaintView(c.Id, c.OrderId, c.Order!.Number, vendor.Name, c.Reason, c.Status, c.FiledAt, c.RulingNote, c.RuledByName, c.RuledAt))
-            .ToListAsync(ct);
+        var about = await complaints.AboutVendorAsync(vendorId, ct);
         return View("Credit", new CreditViewModel(vendor.Id, vendor.Name, vendor.CreditGrade, vendor.CreditScoreTenths, vendor.CreditComputedAt,
             await credit.ExplainAsync(vendorId, ct), history, about, forPlatform));
     }

@@ -18,12 +18,10 @@ public sealed record PavilionTextViewModel(int RegionId, string RegionName, stri
 [Authorize(Roles = Roles.FinanceBureau)]
 public sealed class PavilionTextController(MarketplaceDbContext db, RegionDirectory regions, IOutputCacheStore pages, TimeProvider clock) : Controller
 {
-    private int RegionOf() => User.ToActor().RegionId ?? throw new ForbiddenException("账号未关联地区", "This account has no region.");
-
     [HttpGet("/finance/pavilion")]
     public async Task<IActionResult> Edit(CancellationToken ct)
     {
-        var region = RegionOf();
+        var region = User.RequireRegionId();
         var text = await db.PavilionTexts.AsNoTracking().FirstOrDefaultAsync(t => t.RegionId == region, ct);
         return View("Edit", new PavilionTextViewModel(region, regions.PathOf(region), text?.Description ?? "", text?.UpdatedAt, text?.UpdatedBy, null));
     }
@@ -32,7 +30,7 @@ public sealed class PavilionTextController(MarketplaceDbContext db, RegionDirect
     [ValidateAntiForgeryToken]
     public async Task<IActionResult> Save([FromForm] string? description, CancellationToken ct)
     {
-        var region = RegionOf();
+        var region = User.RequireRegionId();
         var clean = Clean(description);
         if (clean.Length > PavilionText.MaxLength)
         {
