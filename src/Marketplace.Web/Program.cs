@@ -213,6 +213,7 @@ builder.Services.AddScoped<Marketplace.Data.Credit.VendorCreditService>();
 builder.Services.AddScoped<Marketplace.Data.Quota.IOutboxHandler, Marketplace.Web.Features.Credit.VendorCreditDueHandler>();
 builder.Services.AddScoped<Marketplace.Data.Quota.IOutboxHandler, Marketplace.Web.Features.Credit.VendorCreditOnOrderCompleted>();
 builder.Services.AddScoped<Marketplace.Web.Features.Credit.ComplaintService>();
+builder.Services.AddScoped<Marketplace.Web.Features.Transparency.CountySales>();
 builder.Services.AddScoped<Marketplace.Web.Features.Transparency.PublicProgressQueries>();
 builder.Services.AddHostedService<Marketplace.Web.Features.Credit.CreditJobsWorker>();
 builder.Services.AddHostedService<OrderJobsWorker>();

@@ -27,7 +27,8 @@ public sealed record PavilionViewModel(
 /// Only listed products of active vendors are shown, as everywhere on the storefront. Region totals are counted per
 /// origin county in one grouped query and kept for <see cref="StorefrontQueries.AggregateAge"/>.
 /// </summary>
-public sealed class PavilionQueries(MarketplaceDbContext db, RegionDirectory regions, StorefrontQueries storefront, IMemoryCache cache, TimeProvider clock)
+public sealed class PavilionQueries(MarketplaceDbContext db, RegionDirectory regions, StorefrontQueries storefront, IMemoryCache cache,
+    Transparency.CountySales countySales)
 {
     public const int Shown = 8;
 
@@ -93,14 +94,8 @@ public sealed class PavilionQueries(MarketplaceDbContext db, RegionDirectory reg
             .Select(v => new { v.Id, v.Name, v.Kind, v.CountyId, Listed = db.Products.Count(p => p.VendorId == v.Id && p.Status == ProductStatus.Listed) })
             .Where(v => v.Listed > 0).OrderByDescending(v => v.Listed).ThenBy(v => v.Id).Take(24).ToListAsync(ct);
         var vendorCount = await db.Vendors.AsNoTracking().CountAsync(v => v.Status == VendorStatus.Active && counties.Contains(v.CountyId), ct);
-        var year = clock.GetUtcNow().AddHours(8).Year;
-        var (start, end) = (new DateTime(year, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddHours(-8), new DateTime(year + 1, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddHours(-8));
-        OrderStatus[] sold = [OrderStatus.Paid, OrderStatus.Shipped, OrderStatus.Delivered, OrderStatus.Accepted, OrderStatus.Completed];
-        var sales = await (from l in db.OrderLines.AsNoTracking()
-                           join o in db.Orders on l.OrderId equals o.Id
-                           join p in db.Products on l.ProductId equals p.Id
-                           where sold.Contains(o.Status) && o.PlacedAt >= start && o.PlacedAt < end && counties.Contains(p.OriginCountyId)
-                           select (long?)l.LineTotalFen).SumAsync(ct) ?? 0;
+        var (salesByCounty, year) = await countySales.ByCountyAsync(ct);
+        var sales = counties.Sum(c => salesByCounty.GetValueOrDefault(c));
 
         var crumbs = new List<(int, string)>();
         for (var e = regions.Find(region.ParentId ?? 0); e is not null; e = e.ParentId is { } p ? regions.Find(p) : null)

@@ -26,10 +26,9 @@ public sealed record PublicProgressViewModel(
 /// <summary>
 /// The public transparency page's reads: the latest closed month's region roll-ups (never a unit's standing unless its
 /// region published them), small groups suppressed by <see cref="Disclosure"/>, and the year's sales per
-/// poverty-relief county of origin (cached: one grouped read of the year's order lines every ten minutes).
+/// poverty-relief county of origin (<see cref="CountySales"/>).
 /// </summary>
-public sealed class PublicProgressQueries(MarketplaceDbContext db, FinanceQueries finance, RegionDirectory regions, IMemoryCache cache, TimeProvider clock,
-    IConfiguration config)
+public sealed class PublicProgressQueries(MarketplaceDbContext db, FinanceQueries finance, RegionDirectory regions, CountySales countySales)
 {
     /// <summary>The page for the whole platform (0), a province or a city; null for anything else.</summary>
     public async Task<PublicProgressViewModel?> PageAsync(int regionId, CancellationToken ct)
@@ -47,7 +46,7 @@ public sealed class PublicProgressQueries(MarketplaceDbContext db, FinanceQuerie
         var published = await PublishedRegionsAsync(ct);
         bool IsPublished(int region) => published.Any(p => p == 0 || InSubtree(p, region));
         var latest = await db.RegionMonthTotals.AsNoTracking().MaxAsync(t => (int?)(t.Year * 100 + t.Month), ct);
-        var (salesByCounty, salesYear) = await CountySalesAsync(ct);
+        var (salesByCounty, salesYear) = await countySales.ByCountyAsync(ct);
         var sales = salesByCounty.Where(kv => regionId == 0 || InSubtree(regionId, kv.Key)).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key)
             .Select(kv => new PublicCountySales(kv.Key, regions.PathOf(kv.Key), new Money(kv.Value))).ToList();
         var salesTotal = new Money(sales.Sum(s => s.Sales.Fen));
@@ -108,38 +107,6 @@ public sealed class PublicProgressQueries(MarketplaceDbContext db, FinanceQuerie
 
     private Task<List<int>> PublishedRegionsAsync(CancellationToken ct) =>
         db.ProgressPublications.AsNoTracking().Where(p => p.PublishUnits).Select(p => p.RegionId).ToListAsync(ct);
-
-    /// <summary>
-    /// This year's sales (paid orders, not cancelled or wholly refunded) per county of origin, in fen: one grouped read
-    /// of the year's order lines, kept in memory for <c>Transparency:SalesCacheSeconds</c> (default 60), so that a
-    /// busy public page never reads the order lines more than once a minute per node.
-    /// </summary>
-    private async Task<(Dictionary<int, long> Sales, int Year)> CountySalesAsync(CancellationToken ct)
-    {
-        var year = clock.GetUtcNow().AddHours(8).Year;
-        var seconds = Math.Max(0, config.GetValue("Transparency:SalesCacheSeconds", 60));
-        if (seconds == 0) return (await ReadCountySalesAsync(year, ct), year);
-        var sales = await cache.GetOrCreateAsync(("public-county-sales", year), async entry =>
-        {
-            entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(seconds);
-            entry.Size = 1;
-            return await ReadCountySalesAsync(year, ct);
-        });
-        return (sales ?? [], year);
-    }
-
-    private async Task<Dictionary<int, long>> ReadCountySalesAsync(int year, CancellationToken ct)
-    {
-        var (start, end) = (new DateTime(year, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddHours(-8), new DateTime(year + 1, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddHours(-8));
-        OrderStatus[] sold = [OrderStatus.Paid, OrderStatus.Shipped, OrderStatus.Delivered, OrderStatus.Accepted, OrderStatus.Completed];
-        var rows = await (from l in db.OrderLines.AsNoTracking()
-                          join o in db.Orders on l.OrderId equals o.Id
-                          join p in db.Products on l.ProductId equals p.Id
-                          where sold.Contains(o.Status) && o.PlacedAt >= start && o.PlacedAt < end
-                          group l.LineTotalFen by p.OriginCountyId into g
-                          select new { County = g.Key, Fen = g.Sum() }).ToListAsync(ct);
-        return rows.ToDictionary(r => r.County, r => r.Fen);
-    }
 }
 
 /// <summary>/public/progress: the reserved-share progress for everyone, aggregates only; public and cacheable.</summary>
@@ -170,12 +137,10 @@ public sealed record PublicationViewModel(int RegionId, string RegionName, bool 
 [Microsoft.AspNetCore.Authorization.Authorize(Roles = Roles.FinanceBureau)]
 public sealed class PublicationController(MarketplaceDbContext db, RegionDirectory regions, Microsoft.AspNetCore.OutputCaching.IOutputCacheStore pages, TimeProvider clock) : Controller
 {
-    private int RegionOf() => User.ToActor().RegionId ?? throw new ForbiddenException("账号未关联地区", "This account has no region.");
-
     [HttpGet("/finance/publication")]
     public async Task<IActionResult> Edit(CancellationToken ct)
     {
-        var region = RegionOf();
+        var region = User.RequireRegionId();
         var row = await db.ProgressPublications.AsNoTracking().FirstOrDefaultAsync(p => p.RegionId == region, ct);
         return View("Publication", new PublicationViewModel(region, regions.PathOf(region), row?.PublishUnits ?? false, row?.UpdatedAt, row?.UpdatedBy));
     }
@@ -184,7 +149,7 @@ public sealed class PublicationController(MarketplaceDbContext db, RegionDirecto
     [ValidateAntiForgeryToken]
     public async Task<IActionResult> Save([FromForm] bool publishUnits, CancellationToken ct)
     {
-        var region = RegionOf();
+        var region = User.RequireRegionId();
         var actor = User.ToActor();
         var now = clock.GetUtcNow().UtcDateTime;
         var row = await db.ProgressPublications.FirstOrDefaultAsync(p => p.RegionId == region, ct);
