@@ -1,10 +1,13 @@
 using System.Security.Claims;
+using Marketplace.Data;
 using Marketplace.Data.Entities;
 using Marketplace.Domain.Administration;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Controllers;
 using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Web.Features.Account;
@@ -52,4 +55,31 @@ public sealed class MustChangePasswordFilter : IAsyncAuthorizationFilter
     {
         if (user.MustChangePassword) identity.AddClaim(new System.Security.Claims.Claim(Claim, "1"));
     }
+}
+
+/// <summary>
+/// Checks the cookie's security stamp on every signed-in request with one indexed read of two columns, so that a
+/// disabled account, a password reset or a sign-out elsewhere ends the session at once, on every node. Identity's own
+/// validator does the same check by loading the whole user, then rebuilds the principal from the user's roles and
+/// claims (four more queries) and re-issues the cookie on every request. The claims in the cookie cannot go stale:
+/// every change to what they carry (roles, scope, a required password change, disabling) also changes the stamp.
+/// </summary>
+public sealed class StampCheckValidator(MarketplaceDbContext db, IOptions<IdentityOptions> options) : ISecurityStampValidator
+{
+    private static readonly Func<MarketplaceDbContext, string, CancellationToken, Task<UserStamp?>> Current =
+        EF.CompileAsyncQuery((MarketplaceDbContext context, string id, CancellationToken ct) =>
+            context.Users.AsNoTracking().Where(u => u.Id == id).Select(u => new UserStamp(u.SecurityStamp, u.IsDisabled)).FirstOrDefault());
+
+    public async Task ValidateAsync(CookieValidatePrincipalContext context)
+    {
+        var claimTypes = options.Value.ClaimsIdentity;
+        var id = context.Principal?.FindFirstValue(claimTypes.UserIdClaimType);
+        var stamp = context.Principal?.FindFirstValue(claimTypes.SecurityStampClaimType);
+        var current = id is null ? null : await Current(db, id, context.HttpContext.RequestAborted);
+        if (current is { IsDisabled: false } && stamp is not null && string.Equals(current.SecurityStamp, stamp, StringComparison.Ordinal)) return;
+        context.RejectPrincipal();
+        await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+    }
+
+    private sealed record UserStamp(string? SecurityStamp, bool IsDisabled);
 }
