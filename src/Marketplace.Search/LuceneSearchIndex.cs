@@ -82,6 +82,9 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
         public int Retired;
         /// <summary>The feed position searches see: moved only after the searcher is refreshed, never merely committed.</summary>
         public long Cursor;
+        /// <summary>Changes applied and visible since the last commit (written to disk by the next due commit).</summary>
+        public bool Uncommitted;
+        public long LastCommit = Environment.TickCount64;
         private int _disposed;
         public string? DeleteFolderOnDispose;
 
@@ -270,9 +273,37 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
             var current = ReadCursor(g);
             var cursor = Math.Max(current, feedCursor);
             g.Writer.SetCommitData(CommitData(cursor));
-            g.Writer.Commit();
+            // Visible at once (a near-real-time reader over the writer), durable at the next due commit: a commit per
+            // round fsyncs new segment files every second under a stream of stock changes. The committed cursor
+            // never runs ahead of the committed documents, so a crash only replays changes.
+            g.Uncommitted = true;
+            CommitIfDue(g, force: false);
             g.Searchers.MaybeRefreshBlocking();
             Volatile.Write(ref g.Cursor, cursor); // only now do searches see what the cursor says
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>How long applied changes may stay visible but not yet on disk (a crash replays them from the feed).</summary>
+    public TimeSpan CommitInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    private void CommitIfDue(Generation g, bool force)
+    {
+        if (!g.Uncommitted || !force && Environment.TickCount64 - g.LastCommit < (long)CommitInterval.TotalMilliseconds) return;
+        g.Writer.Commit();
+        g.Uncommitted = false;
+        g.LastCommit = Environment.TickCount64;
+    }
+
+    public async Task FlushAsync(bool force, CancellationToken ct)
+    {
+        await _writeLock.WaitAsync(ct);
+        try
+        {
+            CommitIfDue(_current, force);
         }
         finally
         {
@@ -313,6 +344,7 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
             g.Writer.DeleteAll();
             g.Writer.SetCommitData(CommitData(0));
             g.Writer.Commit();
+            g.Uncommitted = false;
             g.Searchers.MaybeRefreshBlocking();
             Volatile.Write(ref g.Cursor, 0);
         }

@@ -84,6 +84,13 @@ public interface ISearchIndex
     /// <summary>The last change-feed id the index has applied (0 when empty).</summary>
     Task<long> GetFeedCursorAsync(CancellationToken ct);
 
+    /// <summary>
+    /// Makes applied changes durable if they are not yet (an engine that makes them visible before durable, as
+    /// Elasticsearch's refresh precedes its flush). The feed follower calls it on every round; an engine decides when it
+    /// is due. Changes not yet durable at a crash are replayed from the durable cursor, so none is lost.
+    /// </summary>
+    Task FlushAsync(bool force, CancellationToken ct) => Task.CompletedTask;
+
     Task ClearAsync(CancellationToken ct);
 
     /// <summary>

@@ -19,7 +19,7 @@ public sealed class SearchIndexFeed(ISearchIndex index)
     public async Task<long> CatchUpAsync(MarketplaceDbContext db, CancellationToken ct)
     {
         long applied = 0;
-        var regions = await RegionNamesAsync(db, ct);
+        Dictionary<int, string>? regions = null; // read once a round, and only when something changed
         while (!ct.IsCancellationRequested)
         {
             var cursor = await index.GetFeedCursorAsync(ct);
@@ -27,6 +27,7 @@ public sealed class SearchIndexFeed(ISearchIndex index)
                 .Select(c => new { c.Id, c.ProductId }).ToListAsync(ct);
             if (changes.Count == 0) break;
             var ids = changes.Select(c => c.ProductId).Distinct().ToList();
+            regions ??= await RegionNamesAsync(db, ct);
             var docs = await DocumentsAsync(db, regions, db.Products.Where(p => ids.Contains(p.Id)), ct);
             var present = docs.Select(d => d.Id).ToHashSet();
             await index.ApplyAsync(docs, ids.Where(id => !present.Contains(id)).ToList(), changes[^1].Id, ct);

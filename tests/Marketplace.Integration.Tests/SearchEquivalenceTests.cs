@@ -51,6 +51,7 @@ public sealed class SearchEquivalenceTests : IDisposable
         await _index.ApplyAsync(changed, _docs.Where(d => d.Id % 11 == 0).Select(d => d.Id).ToList(), 2, CancellationToken.None);
         foreach (var c in changed) _docs[c.Id - 1] = c;
         _docs.RemoveAll(d => d.Id % 11 == 0);
+        await _index.FlushAsync(force: true, CancellationToken.None); // the reference reads the committed directory
     }
 
     public static TheoryData<string, int[], int[], int, string?, SearchSort, int[]> Cases()
@@ -248,6 +249,51 @@ public sealed class SearchRebuildTests : IDisposable
     }
 
     [Fact]
+    public async Task Applied_changes_are_searchable_at_once_and_durable_with_their_cursor_at_the_next_due_commit()
+    {
+        using (var index = new LuceneSearchIndex(_folder) { CommitInterval = TimeSpan.FromHours(1) })
+        {
+            await index.ApplyAsync([Doc(1, "旧米")], [], 5, CancellationToken.None);
+            await index.FlushAsync(force: true, CancellationToken.None);
+            await index.ApplyAsync([Doc(2, "新米")], [], 6, CancellationToken.None);
+            // Searchable and counted by the cursor at once, though not yet committed (the interval has not passed).
+            Assert.Equal(1, (await index.SearchAsync(new SearchRequest { Query = "新米" }, CancellationToken.None)).Total);
+            Assert.Equal(6, await index.GetFeedCursorAsync(CancellationToken.None));
+            using (var directory = Lucene.Net.Store.FSDirectory.Open(Path.Combine(_folder, index.GenerationName)))
+            using (var committed = DirectoryReader.Open(directory))
+            {
+                Assert.Equal(1, committed.NumDocs);
+                Assert.Equal("5", committed.IndexCommit.UserData[LuceneSearchIndex.CursorKey]);
+            }
+            // A round that finds nothing new commits nothing until the interval has passed; a forced flush commits.
+            await index.FlushAsync(force: false, CancellationToken.None);
+            using (var directory = Lucene.Net.Store.FSDirectory.Open(Path.Combine(_folder, index.GenerationName)))
+            using (var committed = DirectoryReader.Open(directory))
+                Assert.Equal(1, committed.NumDocs);
+            await index.FlushAsync(force: true, CancellationToken.None);
+            using (var directory = Lucene.Net.Store.FSDirectory.Open(Path.Combine(_folder, index.GenerationName)))
+            using (var committed = DirectoryReader.Open(directory))
+            {
+                Assert.Equal(2, committed.NumDocs);
+                Assert.Equal("6", committed.IndexCommit.UserData[LuceneSearchIndex.CursorKey]);
+            }
+        }
+        using (var index = new LuceneSearchIndex(_folder) { CommitInterval = TimeSpan.Zero })
+        {
+            // With no interval every apply commits; closing commits what is left either way.
+            await index.ApplyAsync([Doc(3, "糙米")], [], 7, CancellationToken.None);
+            using var directory = Lucene.Net.Store.FSDirectory.Open(Path.Combine(_folder, index.GenerationName));
+            using var committed = DirectoryReader.Open(directory);
+            Assert.Equal(3, committed.NumDocs);
+        }
+        using (var index = new LuceneSearchIndex(_folder) { CommitInterval = TimeSpan.FromHours(1) })
+            await index.ApplyAsync([Doc(4, "香米")], [], 8, CancellationToken.None); // closed before its commit was due
+        using var reopened = new LuceneSearchIndex(_folder);
+        Assert.Equal(8, await reopened.GetFeedCursorAsync(CancellationToken.None));
+        Assert.Equal(4, await reopened.CountAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task After_a_rebuild_the_live_index_merges_its_small_segments_again()
     {
         using var index = new LuceneSearchIndex(_folder);
@@ -257,6 +303,7 @@ public sealed class SearchRebuildTests : IDisposable
             await build.CompleteAsync(1, CancellationToken.None);
         }
         for (var i = 0; i < 40; i++) await index.ApplyAsync([Doc(1_000 + i, "新米")], [], 2 + i, CancellationToken.None);
+        await index.FlushAsync(force: true, CancellationToken.None);
         using var directory = Lucene.Net.Store.FSDirectory.Open(Path.Combine(_folder, index.GenerationName));
         using var reader = DirectoryReader.Open(directory);
         Assert.True(reader.Leaves.Count < 20, $"{reader.Leaves.Count} segments: the rebuild's no-merge setting outlived it");

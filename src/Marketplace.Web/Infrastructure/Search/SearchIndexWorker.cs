@@ -66,6 +66,7 @@ public sealed class SearchIndexWorker(
                 {
                     var applied = await feed.CatchUpAsync(db, stoppingToken);
                     if (applied > 0) logger.LogDebug("Search index applied {Changes} product changes", applied);
+                    await index.FlushAsync(force: false, stoppingToken);
                 }
                 // Whoever moved the index (this node or the lease holder), the pages it changed are evicted here.
                 await pages.EvictChangedAsync(db, stoppingToken);
