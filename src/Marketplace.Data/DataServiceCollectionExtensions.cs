@@ -10,6 +10,10 @@ public static class DataServiceCollectionExtensions
     /// Registers the provider-specific context and exposes it as <see cref="MarketplaceDbContext"/>, the only type
     /// the rest of the application asks for.
     /// </summary>
+    /// <remarks>
+    /// Contexts are pooled: a request rents one already set up instead of building its internal services anew (a tenth
+    /// of a short write request's time). The contexts keep no state of their own beyond what EF resets on return.
+    /// </remarks>
     public static IServiceCollection AddMarketplaceData(this IServiceCollection services, DatabaseOptions options)
     {
         services.AddSingleton(options);
@@ -17,15 +21,15 @@ public static class DataServiceCollectionExtensions
         {
             case DatabaseProvider.Sqlite:
                 EnsureSqliteFolder(options.ConnectionString);
-                services.AddDbContext<SqliteMarketplaceDbContext>(o => ConfigureSqlite(o, options.ConnectionString, options.SqliteSynchronous));
+                services.AddDbContextPool<SqliteMarketplaceDbContext>(o => ConfigureSqlite(o, options.ConnectionString, options.SqliteSynchronous));
                 services.AddScoped<MarketplaceDbContext>(sp => sp.GetRequiredService<SqliteMarketplaceDbContext>());
                 break;
             case DatabaseProvider.SqlServer:
-                services.AddDbContext<SqlServerMarketplaceDbContext>(o => ConfigureSqlServer(o, options.ConnectionString));
+                services.AddDbContextPool<SqlServerMarketplaceDbContext>(o => ConfigureSqlServer(o, options.ConnectionString));
                 services.AddScoped<MarketplaceDbContext>(sp => sp.GetRequiredService<SqlServerMarketplaceDbContext>());
                 break;
             case DatabaseProvider.PostgreSql:
-                services.AddDbContext<PostgreSqlMarketplaceDbContext>(o => ConfigurePostgreSql(o, options.ConnectionString));
+                services.AddDbContextPool<PostgreSqlMarketplaceDbContext>(o => ConfigurePostgreSql(o, options.ConnectionString));
                 services.AddScoped<MarketplaceDbContext>(sp => sp.GetRequiredService<PostgreSqlMarketplaceDbContext>());
                 break;
             default:

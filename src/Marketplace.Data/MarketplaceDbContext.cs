@@ -98,26 +98,34 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
     /// </summary>
     private void BumpVersions()
     {
-        // The ledger is append-only; a correction is a new line. (Database triggers enforce the same.)
-        if (ChangeTracker.Entries<QuotaLedgerEntry>().Any(e => e.State is EntityState.Modified or EntityState.Deleted))
-            throw new InvalidOperationException("Quota ledger entries are append-only: add a correcting entry instead.");
-        if (ChangeTracker.Entries<AuditEntry>().Any(e => e.State is EntityState.Modified or EntityState.Deleted))
-            throw new InvalidOperationException("The audit log is append-only.");
-        var now = DateTime.UtcNow;
-        foreach (var entry in ChangeTracker.Entries<Order>())
-            if (entry.State == EntityState.Modified) entry.Entity.Version++;
-        foreach (var entry in ChangeTracker.Entries<RefundRequest>())
-            if (entry.State == EntityState.Modified) entry.Entity.Version++;
-        foreach (var entry in ChangeTracker.Entries<Complaint>())
-            if (entry.State == EntityState.Modified) entry.Entity.Version++;
-        if (ChangeTracker.Entries<VendorCreditChange>().Any(e => e.State is EntityState.Modified or EntityState.Deleted))
-            throw new InvalidOperationException("The credit history is append-only.");
-        foreach (var entry in ChangeTracker.Entries<Product>().ToList())
+        // One pass over the tracked entries (each Entries<T>() call would detect changes over every entry again).
+        List<Product>? changedProducts = null;
+        foreach (var entry in ChangeTracker.Entries())
         {
-            if (entry.State == EntityState.Modified) entry.Entity.Version++;
-            if (entry.State is EntityState.Added or EntityState.Modified)
-                ProductChanges.Add(new ProductChange { Product = entry.Entity, At = now });
+            var state = entry.State;
+            if (state is EntityState.Unchanged or EntityState.Detached) continue;
+            var modified = state == EntityState.Modified;
+            switch (entry.Entity)
+            {
+                // The ledger is append-only; a correction is a new line. (Database triggers enforce the same.)
+                case QuotaLedgerEntry when modified || state == EntityState.Deleted:
+                    throw new InvalidOperationException("Quota ledger entries are append-only: add a correcting entry instead.");
+                case AuditEntry when modified || state == EntityState.Deleted:
+                    throw new InvalidOperationException("The audit log is append-only.");
+                case VendorCreditChange when modified || state == EntityState.Deleted:
+                    throw new InvalidOperationException("The credit history is append-only.");
+                case Order order when modified: order.Version++; break;
+                case RefundRequest refund when modified: refund.Version++; break;
+                case Complaint complaint when modified: complaint.Version++; break;
+                case Product product:
+                    if (modified) product.Version++;
+                    if (modified || state == EntityState.Added) (changedProducts ??= []).Add(product);
+                    break;
+            }
         }
+        if (changedProducts is null) return;
+        var now = DateTime.UtcNow;
+        foreach (var product in changedProducts) ProductChanges.Add(new ProductChange { Product = product, At = now });
     }
 
     protected override void OnModelCreating(ModelBuilder builder)

@@ -131,63 +131,73 @@ public sealed class CheckoutService(MarketplaceDbContext db, TimeProvider clock,
         return await db.Orders.AsNoTracking().AnyAsync(o => numbers.Contains(o.Number) || codes.Contains(o.PaymentCode), ct);
     }
 
+    /// <summary>What a checkout needs of a cart line and its product, read without tracking.</summary>
+    private sealed record CartRow(long Id, int Quantity, int ProductId, string Name, string Specification, string Unit, long PriceFen,
+        int MinOrderQuantity, int Stock, int Version, int VendorId, bool Orderable);
+
     private Task<IReadOnlyList<string>> PlaceAsync(Actor buyer, int unitId, string address, string contact, string phone,
         List<(string Number, string Code)> tried, CancellationToken ct)
     {
         return db.InTransactionAsync(async () =>
         {
-            var items = await db.CartItems.Include(c => c.Product).ThenInclude(p => p!.Vendor).Where(c => c.UserId == buyer.UserId).ToListAsync(ct);
+            var items = await db.CartItems.AsNoTracking().Where(c => c.UserId == buyer.UserId).OrderBy(c => c.Id)
+                .Select(c => new CartRow(c.Id, c.Quantity, c.ProductId, c.Product!.Name, c.Product.Specification, c.Product.Unit, c.Product.PriceFen,
+                    c.Product.MinOrderQuantity, c.Product.Stock, c.Product.Version, c.Product.VendorId,
+                    c.Product.Status == ProductStatus.Listed && c.Product.Vendor!.Status == VendorStatus.Active))
+                .ToListAsync(ct);
             if (items.Count == 0) throw new DomainException("采购车是空的", "The cart is empty.");
             foreach (var item in items)
             {
-                var p = item.Product!;
-                if (p.Status != ProductStatus.Listed || p.Vendor!.Status != VendorStatus.Active)
-                    throw new DomainException($"“{p.Name}”已下架，请从采购车移除", $"'{p.Name}' is no longer listed; remove it from the cart.");
-                CheckQuantity(item.Quantity, item.Quantity, p.MinOrderQuantity, p.Stock);
+                if (!item.Orderable)
+                    throw new DomainException($"“{item.Name}”已下架，请从采购车移除", $"'{item.Name}' is no longer listed; remove it from the cart.");
+                CheckQuantity(item.Quantity, item.Quantity, item.MinOrderQuantity, item.Stock);
             }
 
-            var numbers = new List<string>();
-            foreach (var group in items.GroupBy(i => i.Product!.VendorId))
+            var now = Now;
+            // Stock is reserved by one conditional update per product, on the version read above: a product changed in
+            // between (stock, price, listing) updates nothing, and the checkout reads again (optimistic concurrency, as
+            // a tracked save would do, without loading and tracking whole product rows). Reserved now; released if the
+            // order is cancelled or times out unpaid.
+            foreach (var item in items)
+            {
+                var (id, version, stock) = (item.ProductId, item.Version, item.Stock - item.Quantity);
+                var reserved = await db.Products.Where(p => p.Id == id && p.Version == version)
+                    .ExecuteUpdateAsync(u => u.SetProperty(p => p.Stock, stock).SetProperty(p => p.Version, version + 1).SetProperty(p => p.UpdatedAt, now), ct);
+                if (reserved == 0) throw new StockRaceException();
+                db.ProductChanges.Add(new ProductChange { ProductId = id, At = now }); // the search index follows stock
+            }
+
+            var orders = new List<Order>();
+            foreach (var group in items.GroupBy(i => i.VendorId))
             {
                 var order = new Order
                 {
                     Number = NewNumber(), PaymentCode = NewPaymentCode(), BudgetUnitId = unitId, BuyerUserId = buyer.UserId, VendorId = group.Key,
-                    Status = OrderStatus.PendingPayment, DeliveryAddress = address, CanteenContact = contact, ContactPhone = phone, PlacedAt = Now,
+                    Status = OrderStatus.PendingPayment, DeliveryAddress = address, CanteenContact = contact, ContactPhone = phone, PlacedAt = now,
                 };
                 foreach (var item in group)
-                {
-                    var p = item.Product!;
-                    p.Stock -= item.Quantity; // reserved now; released if the order is cancelled or times out unpaid
-                    p.UpdatedAt = Now;
                     order.Lines.Add(new OrderLine
                     {
-                        ProductId = p.Id, ProductName = p.Name, Specification = p.Specification, Unit = p.Unit,
-                        UnitPriceFen = p.PriceFen, Quantity = item.Quantity, LineTotalFen = p.PriceFen * item.Quantity,
+                        ProductId = item.ProductId, ProductName = item.Name, Specification = item.Specification, Unit = item.Unit,
+                        UnitPriceFen = item.PriceFen, Quantity = item.Quantity, LineTotalFen = item.PriceFen * item.Quantity,
                     });
-                }
                 order.TotalFen = order.Lines.Sum(l => l.LineTotalFen);
                 db.Orders.Add(order);
-                numbers.Add(order.Number);
+                orders.Add(order);
                 tried.Add((order.Number, order.PaymentCode));
             }
-            db.CartItems.RemoveRange(items);
-            try
+            var itemIds = items.Select(i => i.Id).ToList();
+            await db.CartItems.Where(c => c.UserId == buyer.UserId && itemIds.Contains(c.Id)).ExecuteDeleteAsync(ct);
+            await db.SaveChangesAsync(ct);
+            // History rows and notifications need the order ids.
+            foreach (var order in orders)
             {
-                await db.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                throw new StockRaceException();
-            }
-            // History rows need the order ids.
-            foreach (var order in db.ChangeTracker.Entries<Order>().Select(e => e.Entity).ToList())
-            {
-                db.OrderHistory.Add(new OrderHistory { OrderId = order.Id, To = OrderStatus.PendingPayment, Action = "Place", ActorUserId = buyer.UserId, ActorName = buyer.Name, At = Now });
+                db.OrderHistory.Add(new OrderHistory { OrderId = order.Id, To = OrderStatus.PendingPayment, Action = "Place", ActorUserId = buyer.UserId, ActorName = buyer.Name, At = now });
                 db.Notifications.AddRange(OrderNotifications.About(order, buyer, $"新订单{order.Number}：{new Money(order.TotalFen)} / New order {order.Number}: {new Money(order.TotalFen)}",
-                    $"{order.CanteenContact} · {order.DeliveryAddress}", Now));
+                    $"{order.CanteenContact} · {order.DeliveryAddress}", now));
             }
             await db.SaveChangesAsync(ct);
-            return (IReadOnlyList<string>)numbers;
+            return (IReadOnlyList<string>)orders.Select(o => o.Number).ToList();
         }, ct);
     }
 
