@@ -269,6 +269,7 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
             e.HasOne(x => x.BudgetUnit).WithMany().HasForeignKey(x => x.BudgetUnitId).OnDelete(DeleteBehavior.Restrict);
             e.HasMany(x => x.Lines).WithOne().HasForeignKey(x => x.OrderId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(x => new { x.BudgetUnitId, x.Id });
+            e.HasIndex(x => new { x.BudgetUnitId, x.Status, x.Id }); // a unit's orders in one state, newest first
             e.HasIndex(x => new { x.VendorId, x.Status, x.Id });
             e.HasIndex(x => new { x.Status, x.PlacedAt });
             e.HasIndex(x => new { x.VendorId, x.PaidAt });
@@ -280,6 +281,7 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
             e.Property(x => x.Specification).HasMaxLength(100);
             e.Property(x => x.Unit).HasMaxLength(10);
             e.HasOne<Product>().WithMany().HasForeignKey(x => x.ProductId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(x => new { x.ProductId, x.OrderId }); // a product's orders, newest first (its latest reviews)
         });
 
         builder.Entity<OrderHistory>(e =>

@@ -82,6 +82,7 @@ public sealed class DatabaseInitializer(MarketplaceDbContext db, Action<string>?
         await loader.InsertAsync(trade.History, ct);
         await loader.InsertAsync(trade.Refunds, ct);
         await loader.InsertAsync(trade.Complaints, ct);
+        await db.Database.ExecuteSqlRawAsync(RatingTotals.RecomputeSql, ct); // the evaluated orders' totals on products and vendors
         log?.Invoke($"Demo trade: {trade.Orders.Count} orders, {trade.Refunds.Count} refunds, {trade.Complaints.Count} complaints in {sw.ElapsedMilliseconds} ms.");
         return trade.Credits;
     }

@@ -42,6 +42,13 @@ public class DemoTradeTests(TradeAppFactory app) : IClassFixture<TradeAppFactory
         var months = await app.Db(db => db.QuotaLedgerMonths.GroupBy(e => e.BudgetUnitId).Select(g => new { g.Key, Sum = g.Sum(e => e.AmountFen) }).ToDictionaryAsync(g => g.Key, g => g.Sum));
         Assert.Equal(lines.OrderBy(kv => kv.Key), months.OrderBy(kv => kv.Key));
 
+        // The rating totals kept on vendors (for their shop pages) equal their evaluated orders after the bulk seed.
+        var vendorTotals = await app.Db(db => db.Vendors.Where(v => v.RatingCount > 0).ToDictionaryAsync(v => v.Id, v => (long)v.RatingCount * 1_000_000 + v.RatingQualitySum));
+        var fromOrders = await app.Db(db => db.Orders.Where(o => o.RatingQuality != null).GroupBy(o => o.VendorId)
+            .Select(g => new { g.Key, Count = g.Count(), Sum = g.Sum(o => (long)o.RatingQuality!.Value) }).ToDictionaryAsync(g => g.Key, g => g.Count * 1_000_000L + g.Sum));
+        Assert.NotEmpty(fromOrders);
+        Assert.Equal(fromOrders.OrderBy(kv => kv.Key), vendorTotals.OrderBy(kv => kv.Key));
+
         var grades = await app.Db(db => db.Vendors.Where(v => v.Status == Domain.VendorStatus.Active).Select(v => v.CreditGrade).ToListAsync());
         Assert.Contains(CreditGrade.A, grades);
         Assert.Contains(grades, g => g is CreditGrade.B or CreditGrade.C or CreditGrade.D);

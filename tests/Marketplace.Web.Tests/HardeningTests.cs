@@ -131,6 +131,75 @@ public class ReviewsTests(MarketplaceAppFactory app) : IClassFixture<Marketplace
     }
 }
 
+/// <summary>The review averages come from totals kept on the product and vendor rows (a fresh app: the counts are exact).</summary>
+public class RatingTotalsTests(MarketplaceAppFactory app) : IClassFixture<MarketplaceAppFactory>
+{
+    [Fact]
+    public async Task The_averages_are_the_totals_kept_on_the_product_and_vendor_added_once_per_evaluation_and_stored_pages_follow()
+    {
+        var driver = new OrderDriver(app);
+        var buyer = await app.SignedInAsync("buyer");
+        var first = await driver.PlaceAsync(buyer);
+        var second = await driver.PlaceAsync(buyer);
+        foreach (var o in new[] { first, second }) await driver.AdvanceAsync(o.Id, Domain.Orders.OrderStatus.Accepted);
+        var (productId, vendorId) = await app.Db(db => db.Orders.Where(o => o.Id == first.Id)
+            .Select(o => new ValueTuple<int, int>(o.Lines.First().ProductId, o.VendorId)).SingleAsync());
+        async Task Evaluate(long orderId, int quality)
+        {
+            using var scope = app.Services.CreateScope();
+            await scope.ServiceProvider.GetRequiredService<Marketplace.Web.Features.Buying.OrderService>()
+                .EvaluateAsync(await driver.ActorAsync("buyer"), orderId, new Domain.Orders.Evaluation(quality, 5, 5, null), default);
+        }
+        async Task AssertTotalsMatchTheOrders()
+        {
+            // What the rows keep equals what the evaluated orders say, for the product and for the vendor.
+            var kept = await app.Db(db => db.Products.Where(p => p.Id == productId).Select(p => new ValueTuple<int, long>(p.RatingCount, p.RatingQualitySum)).SingleAsync());
+            var counted = await app.Db(async db =>
+            {
+                var rated = db.Orders.Where(o => o.RatingQuality != null && db.OrderLines.Any(l => l.OrderId == o.Id && l.ProductId == productId));
+                return new ValueTuple<int, long>(await rated.CountAsync(), await rated.SumAsync(o => (long)o.RatingQuality!.Value));
+            });
+            Assert.Equal(counted, kept);
+            var vendorKept = await app.Db(db => db.Vendors.Where(v => v.Id == vendorId).Select(v => new ValueTuple<int, long>(v.RatingCount, v.RatingServiceSum)).SingleAsync());
+            var vendorCounted = await app.Db(async db =>
+            {
+                var rated = db.Orders.Where(o => o.VendorId == vendorId && o.RatingQuality != null);
+                return new ValueTuple<int, long>(await rated.CountAsync(), await rated.SumAsync(o => (long)o.RatingService!.Value));
+            });
+            Assert.Equal(vendorCounted, vendorKept);
+        }
+
+        await Evaluate(first.Id, 5);
+        await AssertTotalsMatchTheOrders();
+        var before = await app.Db(db => db.Products.Where(p => p.Id == productId).Select(p => p.RatingCount).SingleAsync());
+        var anonymous = app.CreateBrowser();
+        var stored = (await anonymous.GetPageAsync($"/products/{productId}")).QuerySelector(".review-averages")!.TextContent;
+        Assert.Equal(before, EvaluationsIn(stored));
+
+        // Evaluating the same order again is refused and adds nothing.
+        await Assert.ThrowsAnyAsync<Domain.DomainException>(() => Evaluate(first.Id, 1));
+        await AssertTotalsMatchTheOrders();
+        Assert.Equal(before, await app.Db(db => db.Products.Where(p => p.Id == productId).Select(p => p.RatingCount).SingleAsync()));
+
+        await Evaluate(second.Id, 1);
+        await AssertTotalsMatchTheOrders();
+        Assert.Equal(before + 1, await app.Db(db => db.Products.Where(p => p.Id == productId).Select(p => p.RatingCount).SingleAsync()));
+        // The stored anonymous page is evicted through the change feed and shows the new count.
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        string now;
+        do
+        {
+            await Task.Delay(200);
+            now = (await anonymous.GetPageAsync($"/products/{productId}")).QuerySelector(".review-averages")!.TextContent;
+        } while (now == stored && DateTime.UtcNow < deadline);
+        Assert.Equal(before + 1, EvaluationsIn(now));
+    }
+
+    /// <summary>The number of evaluations in the averages line (its last number).</summary>
+    private static int EvaluationsIn(string averages) =>
+        int.Parse(System.Text.RegularExpressions.Regex.Matches(averages, @"\d+(\.\d+)?").Last().Value, System.Globalization.CultureInfo.InvariantCulture);
+}
+
 public class InvoiceUploadTests(MarketplaceAppFactory app) : IClassFixture<MarketplaceAppFactory>
 {
     [Fact]

@@ -32,4 +32,9 @@ public class Product
     public List<ProductPhoto> Photos { get; set; } = [];
     /// <summary>Optimistic concurrency token: bumped by every save, so two concurrent writers cannot both win.</summary>
     public int Version { get; set; }
+    /// <summary>Evaluated orders of this product and the sums of their three ratings (see <see cref="RatingTotals"/>).</summary>
+    public int RatingCount { get; set; }
+    public long RatingQualitySum { get; set; }
+    public long RatingDeliverySum { get; set; }
+    public long RatingServiceSum { get; set; }
 }

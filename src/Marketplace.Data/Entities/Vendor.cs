@@ -28,4 +28,9 @@ public class Vendor
     /// <summary>The credit score in tenths of a point (0–1000).</summary>
     public int CreditScoreTenths { get; set; }
     public DateTime? CreditComputedAt { get; set; }
+    /// <summary>Evaluated orders of this vendor and the sums of their three ratings (see <see cref="RatingTotals"/>).</summary>
+    public int RatingCount { get; set; }
+    public long RatingQualitySum { get; set; }
+    public long RatingDeliverySum { get; set; }
+    public long RatingServiceSum { get; set; }
 }

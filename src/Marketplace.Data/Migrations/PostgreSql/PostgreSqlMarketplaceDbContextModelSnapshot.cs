@@ -742,6 +742,8 @@ namespace Marketplace.Data.Migrations.PostgreSql
 
                     b.HasIndex("VendorId", "PaidAt");
 
+                    b.HasIndex("BudgetUnitId", "Status", "Id");
+
                     b.HasIndex("VendorId", "Status", "Id");
 
                     b.ToTable("Orders");
@@ -836,7 +838,7 @@ namespace Marketplace.Data.Migrations.PostgreSql
 
                     b.HasIndex("OrderId");
 
-                    b.HasIndex("ProductId");
+                    b.HasIndex("ProductId", "OrderId");
 
                     b.ToTable("OrderLines");
                 });
@@ -968,6 +970,18 @@ namespace Marketplace.Data.Migrations.PostgreSql
                         .HasColumnType("integer");
 
                     b.Property<long>("PriceFen")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("RatingCount")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("RatingDeliverySum")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RatingQualitySum")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RatingServiceSum")
                         .HasColumnType("bigint");
 
                     b.Property<string>("RejectionReason")
@@ -1751,6 +1765,18 @@ namespace Marketplace.Data.Migrations.PostgreSql
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<int>("RatingCount")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("RatingDeliverySum")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RatingQualitySum")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RatingServiceSum")
+                        .HasColumnType("bigint");
 
                     b.Property<int>("Status")
                         .HasColumnType("integer");

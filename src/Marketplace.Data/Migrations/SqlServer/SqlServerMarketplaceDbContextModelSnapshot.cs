@@ -744,6 +744,8 @@ namespace Marketplace.Data.Migrations.SqlServer
 
                     b.HasIndex("VendorId", "PaidAt");
 
+                    b.HasIndex("BudgetUnitId", "Status", "Id");
+
                     b.HasIndex("VendorId", "Status", "Id");
 
                     b.ToTable("Orders");
@@ -838,7 +840,7 @@ namespace Marketplace.Data.Migrations.SqlServer
 
                     b.HasIndex("OrderId");
 
-                    b.HasIndex("ProductId");
+                    b.HasIndex("ProductId", "OrderId");
 
                     b.ToTable("OrderLines");
                 });
@@ -970,6 +972,18 @@ namespace Marketplace.Data.Migrations.SqlServer
                         .HasColumnType("int");
 
                     b.Property<long>("PriceFen")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("RatingCount")
+                        .HasColumnType("int");
+
+                    b.Property<long>("RatingDeliverySum")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RatingQualitySum")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RatingServiceSum")
                         .HasColumnType("bigint");
 
                     b.Property<string>("RejectionReason")
@@ -1753,6 +1767,18 @@ namespace Marketplace.Data.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
+
+                    b.Property<int>("RatingCount")
+                        .HasColumnType("int");
+
+                    b.Property<long>("RatingDeliverySum")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RatingQualitySum")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RatingServiceSum")
+                        .HasColumnType("bigint");
 
                     b.Property<int>("Status")
                         .HasColumnType("int");

@@ -719,6 +719,8 @@ namespace Marketplace.Data.Migrations.Sqlite
 
                     b.HasIndex("VendorId", "PaidAt");
 
+                    b.HasIndex("BudgetUnitId", "Status", "Id");
+
                     b.HasIndex("VendorId", "Status", "Id");
 
                     b.ToTable("Orders");
@@ -809,7 +811,7 @@ namespace Marketplace.Data.Migrations.Sqlite
 
                     b.HasIndex("OrderId");
 
-                    b.HasIndex("ProductId");
+                    b.HasIndex("ProductId", "OrderId");
 
                     b.ToTable("OrderLines");
                 });
@@ -937,6 +939,18 @@ namespace Marketplace.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("PriceFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RatingCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RatingDeliverySum")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RatingQualitySum")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RatingServiceSum")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("RejectionReason")
@@ -1700,6 +1714,18 @@ namespace Marketplace.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("RatingCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RatingDeliverySum")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RatingQualitySum")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RatingServiceSum")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");

@@ -60,7 +60,7 @@ public sealed class OrderService(MarketplaceDbContext db, TimeProvider clock)
             o.RatingQuality = evaluation.Quality; o.RatingDelivery = evaluation.Delivery; o.RatingService = evaluation.Service;
             o.EvaluationComment = string.IsNullOrWhiteSpace(evaluation.Comment) ? null : evaluation.Comment.Trim();
             return new OrderFacts(Evaluation: evaluation);
-        }, ct);
+        }, ct, then: o => RatingTotals.AddAsync(db, o, evaluation.Quality, evaluation.Delivery, evaluation.Service, ct));
 
     public Task CancelAsync(Actor actor, long orderId, string? reason, CancellationToken ct) =>
         StepAsync(actor, orderId, OrderAction.Cancel, reason, o =>
@@ -101,7 +101,9 @@ public sealed class OrderService(MarketplaceDbContext db, TimeProvider clock)
         await SaveAsync(ct);
     }
 
-    private async Task StepAsync(Actor actor, long orderId, OrderAction action, string? reason, Func<Order, OrderFacts> prepare, CancellationToken ct, bool loadLineProducts = false)
+    /// <param name="then">More writes in the step's transaction, after the step is checked and recorded.</param>
+    private async Task StepAsync(Actor actor, long orderId, OrderAction action, string? reason, Func<Order, OrderFacts> prepare, CancellationToken ct,
+        bool loadLineProducts = false, Func<Order, Task>? then = null)
     {
         await db.InTransactionAsync(async () =>
         {
@@ -115,6 +117,7 @@ public sealed class OrderService(MarketplaceDbContext db, TimeProvider clock)
             // Check the step first against the current state, then let it record its data.
             OrderStateMachine.Apply(order.Status, action, actor.Role, FactsFor(order, action), reason);
             Record(order, actor, action, reason, prepare(order));
+            if (then is not null) await then(order);
             await SaveAsync(ct);
         }, ct);
     }

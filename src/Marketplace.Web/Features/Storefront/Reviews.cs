@@ -16,25 +16,29 @@ public sealed class ReviewsViewComponent(MarketplaceDbContext db) : ViewComponen
 {
     public async Task<IViewComponentResult> InvokeAsync(int? productId, int? vendorId)
     {
-        // A product's orders are looked up by id from its order lines (indexed by product): testing every order of the
-        // platform for a line of the product probed the product's lines once per order, seconds per page for a product
-        // bought a few thousand times.
-        var orders = db.Orders.AsNoTracking();
-        orders = productId is { } p
-            ? orders.Where(o => db.OrderLines.Where(l => l.ProductId == p).Select(l => l.OrderId).Contains(o.Id))
-            : orders.Where(o => o.VendorId == vendorId);
-        orders = orders.Where(o => o.RatingQuality != null);
-        var totals = await orders.GroupBy(_ => 1).Select(g => new
-        {
-            Count = g.Count(), Quality = g.Average(o => (double)o.RatingQuality!), Delivery = g.Average(o => (double)o.RatingDelivery!),
-            Service = g.Average(o => (double)o.RatingService!),
-        }).FirstOrDefaultAsync(HttpContext.RequestAborted);
-        var latest = totals is null ? [] : await orders.OrderByDescending(o => o.Id).Take(10)
-            .Select(o => new { o.AcceptedOn, Unit = o.BudgetUnit!.Name, o.RatingQuality, o.RatingDelivery, o.RatingService, o.EvaluationComment })
-            .ToListAsync(HttpContext.RequestAborted);
-        return View("~/Features/Storefront/Views/_Reviews.cshtml", new ReviewsViewModel(totals?.Count ?? 0, totals?.Quality ?? 0, totals?.Delivery ?? 0, totals?.Service ?? 0,
+        var ct = HttpContext.RequestAborted;
+        // The averages come from the totals kept on the product or vendor row (RatingTotals), not from its orders.
+        var totals = productId is { } p
+            ? await db.Products.AsNoTracking().Where(x => x.Id == p)
+                .Select(x => new Totals(x.RatingCount, x.RatingQualitySum, x.RatingDeliverySum, x.RatingServiceSum)).FirstOrDefaultAsync(ct)
+            : await db.Vendors.AsNoTracking().Where(x => x.Id == vendorId)
+                .Select(x => new Totals(x.RatingCount, x.RatingQualitySum, x.RatingDeliverySum, x.RatingServiceSum)).FirstOrDefaultAsync(ct);
+        if (totals is not { Count: > 0 } t)
+            return View("~/Features/Storefront/Views/_Reviews.cshtml", new ReviewsViewModel(0, 0, 0, 0, []));
+        // The latest ten: a product's order lines newest first (indexed by product and order), a vendor's orders newest
+        // first; both stop at the tenth evaluated one.
+        var orders = productId is { } id
+            ? db.OrderLines.AsNoTracking().Where(l => l.ProductId == id).Join(db.Orders, l => l.OrderId, o => o.Id, (l, o) => new { Key = l.OrderId, Order = o })
+            : db.Orders.AsNoTracking().Where(o => o.VendorId == vendorId).Select(o => new { Key = o.Id, Order = o });
+        var latest = await orders.Where(x => x.Order.RatingQuality != null).OrderByDescending(x => x.Key).Take(10)
+            .Select(x => new { x.Order.AcceptedOn, Unit = x.Order.BudgetUnit!.Name, x.Order.RatingQuality, x.Order.RatingDelivery, x.Order.RatingService, x.Order.EvaluationComment })
+            .ToListAsync(ct);
+        return View("~/Features/Storefront/Views/_Reviews.cshtml", new ReviewsViewModel(t.Count, (double)t.Quality / t.Count, (double)t.Delivery / t.Count,
+            (double)t.Service / t.Count,
             latest.Select(r => new Review(r.AcceptedOn ?? default, Mask(r.Unit), r.RatingQuality!.Value, r.RatingDelivery!.Value, r.RatingService!.Value, r.EvaluationComment)).ToList()));
     }
+
+    private sealed record Totals(int Count, long Quality, long Delivery, long Service);
 
     private static string Mask(string unit) => unit.Length <= 4 ? unit[..1] + "**" : unit[..4] + "**";
 }
