@@ -125,6 +125,30 @@ public class VendorCreditHttpTests(MarketplaceAppFactory app) : IClassFixture<Ma
 }
 
 /// <summary>Complaints: what is refused, and that a refusal stores nothing (a class of its own: its orders would count for the vendor above).</summary>
+/// <summary>Completions dispatched in one round recompute their vendor once, and that once counts every one of them.</summary>
+public class VendorCreditRoundTests(MarketplaceAppFactory app) : IClassFixture<MarketplaceAppFactory>
+{
+    [Fact]
+    public async Task Five_completions_in_one_dispatch_round_grade_the_vendor_from_all_five()
+    {
+        var driver = new OrderDriver(app);
+        var vendorId = await app.Db(db => db.Users.Where(u => u.UserName == "vendor").Select(u => u.VendorId!.Value).FirstAsync());
+        var buyer = await app.SignedInAsync("buyer");
+        for (var i = 0; i < 5; i++)
+        {
+            var o = await driver.PlaceAsync(buyer);
+            await driver.AdvanceAsync(o.Id, OrderStatus.Completed);
+        }
+        Assert.Equal(CreditGrade.New, await app.Db(db => db.Vendors.Where(v => v.Id == vendorId).Select(v => v.CreditGrade).FirstAsync()));
+        await driver.DispatchOutboxAsync();
+        Assert.Equal(CreditGrade.A, await app.Db(db => db.Vendors.Where(v => v.Id == vendorId).Select(v => v.CreditGrade).FirstAsync()));
+        var change = await app.Db(db => db.VendorCreditChanges.SingleAsync(c => c.VendorId == vendorId));
+        Assert.Equal((CreditGrade.New, CreditGrade.A, 5), (change.From, change.To, change.PaidOrders));
+        // Every message of the round is done, though four of them needed no work of their own.
+        Assert.False(await app.Db(db => db.Outbox.AnyAsync(m => m.ProcessedAt == null)));
+    }
+}
+
 public class ComplaintHttpTests(MarketplaceAppFactory app) : IClassFixture<MarketplaceAppFactory>
 {
     private readonly OrderDriver _orders = new(app);

@@ -19,6 +19,7 @@ public sealed class OutboxDispatcher(MarketplaceDbContext db, LedgerWriter ledge
     public async Task<int> DispatchAsync(int batch, CancellationToken ct)
     {
         var messages = await db.Outbox.Where(m => m.ProcessedAt == null && m.Attempts < 10).OrderBy(m => m.Id).Take(batch).ToListAsync(ct);
+        foreach (var handler in handlers) handler.BeginRound();
         var done = 0;
         foreach (var m in messages)
         {
@@ -55,4 +56,10 @@ public interface IOutboxHandler
 {
     string Type { get; }
     Task HandleAsync(string payload, CancellationToken ct);
+
+    /// <summary>
+    /// Called as a dispatch round starts, after its messages are read (so every message of the round was committed
+    /// before any of them is handled): a handler may then do once per round what several messages ask for.
+    /// </summary>
+    void BeginRound() { }
 }
