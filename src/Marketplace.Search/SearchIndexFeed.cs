@@ -19,7 +19,7 @@ public sealed class SearchIndexFeed(ISearchIndex index)
     public async Task<long> CatchUpAsync(MarketplaceDbContext db, CancellationToken ct)
     {
         long applied = 0;
-        Dictionary<int, string>? regions = null; // read once a round, and only when something changed
+        Dictionary<int, string>? regions = null; // only when something changed
         while (!ct.IsCancellationRequested)
         {
             var cursor = await index.GetFeedCursorAsync(ct);
@@ -27,7 +27,7 @@ public sealed class SearchIndexFeed(ISearchIndex index)
                 .Select(c => new { c.Id, c.ProductId }).ToListAsync(ct);
             if (changes.Count == 0) break;
             var ids = changes.Select(c => c.ProductId).Distinct().ToList();
-            regions ??= await RegionNamesAsync(db, ct);
+            regions ??= await CachedRegionNamesAsync(db, ct);
             var docs = await DocumentsAsync(db, regions, db.Products.Where(p => ids.Contains(p.Id)), ct);
             var present = docs.Select(d => d.Id).ToHashSet();
             await index.ApplyAsync(docs, ids.Where(id => !present.Contains(id)).ToList(), changes[^1].Id, ct);
@@ -98,6 +98,18 @@ public sealed class SearchIndexFeed(ISearchIndex index)
         await Task.WhenAll(writers);
         await build.CompleteAsync(cursor, ct);
         return (count, sw.Elapsed);
+    }
+
+    /// <summary>Region names are reference data: a follower reads them every ten minutes, not every round.</summary>
+    private static readonly TimeSpan RegionNamesLifetime = TimeSpan.FromMinutes(10);
+    private (Dictionary<int, string> Names, long At)? _regionNames;
+
+    private async Task<Dictionary<int, string>> CachedRegionNamesAsync(MarketplaceDbContext db, CancellationToken ct)
+    {
+        if (_regionNames is { } cached && Environment.TickCount64 - cached.At < (long)RegionNamesLifetime.TotalMilliseconds) return cached.Names;
+        var names = await RegionNamesAsync(db, ct);
+        _regionNames = (names, Environment.TickCount64);
+        return names;
     }
 
     private static async Task<Dictionary<int, string>> RegionNamesAsync(MarketplaceDbContext db, CancellationToken ct) =>
