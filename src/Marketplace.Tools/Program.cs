@@ -38,6 +38,9 @@ public static class Program
               load runs that compare the storefront with it in the same session.
           bench-search [--db FILE | …] [--index FOLDER] [--iterations 200] [--like-iterations 10] [--rebuild true]
               p50/p95/p99 of typical queries on the index, next to a SQL LIKE scan of the same database.
+          bench-analysis [--db FILE | …] [--products 100000] [--rounds 7]
+              Index-time analysis of the products' text: Lucene's CJK bigram filter against the engine's own, in
+              alternating rounds in one process (the median round of each and their ratio).
           load     [--url http://127.0.0.1:5080] [--paths /,/categories/1,…] [--seconds 10] [--concurrency 8]
               Bounded load against a running app on loopback; prints p50/p95/p99 per path.
           load     --scenario checkout [--db FILE | …] [--url …] [--seconds 30] [--buyers 8] [--visitors 4] [--products 4]
@@ -79,6 +82,7 @@ public static class Program
                 "reindex" => await WithDb(options, db => SearchCommands.ReindexAsync(db, IndexPath(options))),
                 "bench-search" => await WithDb(options, db => SearchCommands.BenchAsync(db, IndexPath(options),
                     Int(options, "iterations", 200), Int(options, "like-iterations", 10), options.GetValueOrDefault("rebuild") == "true")),
+                "bench-analysis" => await WithDb(options, db => SearchCommands.BenchAnalysisAsync(db, Int(options, "products", 100_000), Int(options, "rounds", 7))),
                 _ => Fail($"Unknown command '{args[0]}'.\n\n{Usage}"),
             };
         }

@@ -30,6 +30,50 @@ public static class SearchCommands
         new("sorted by price 蜂蜜", new SearchRequest { Query = "蜂蜜", Sort = SearchSort.PriceAsc }, ["蜂蜜"]),
     ];
 
+    /// <summary>
+    /// Tokenises the first N listed products' indexed text with Lucene's chain and with the engine's, alternating rounds
+    /// so that both meet the same machine; checks they give the same number of tokens.
+    /// </summary>
+    public static async Task<int> BenchAnalysisAsync(MarketplaceDbContext db, int products, int rounds)
+    {
+        var texts = await db.Products.AsNoTracking().Where(p => p.Status == ProductStatus.Listed).OrderBy(p => p.Id).Take(products)
+            .Select(p => p.Name + " " + p.Category!.Name + " " + p.Vendor!.Name + " " + p.Description).ToListAsync();
+        using var lucene = ChineseAnalyzer.Reference(outputUnigrams: true);
+        using var ours = new ChineseAnalyzer(outputUnigrams: true);
+        static long Run(Lucene.Net.Analysis.Analyzer analyzer, List<string> texts)
+        {
+            long tokens = 0;
+            foreach (var text in texts)
+            {
+                using var stream = analyzer.GetTokenStream("all", text);
+                stream.Reset();
+                while (stream.IncrementToken()) tokens++;
+                stream.End();
+            }
+            return tokens;
+        }
+        var times = new Dictionary<string, List<double>> { ["lucene"] = [], ["ours"] = [] };
+        long luceneTokens = 0, ourTokens = 0;
+        for (var round = 0; round <= rounds; round++)
+        {
+            var sw = Stopwatch.StartNew();
+            luceneTokens = Run(lucene, texts);
+            var l = sw.Elapsed.TotalMilliseconds;
+            sw.Restart();
+            ourTokens = Run(ours, texts);
+            var o = sw.Elapsed.TotalMilliseconds;
+            if (round == 0) continue; // warm-up
+            times["lucene"].Add(l);
+            times["ours"].Add(o);
+        }
+        if (luceneTokens != ourTokens) throw new InvalidOperationException($"token counts differ: {luceneTokens} and {ourTokens}");
+        double Median(List<double> v) => v.Order().ElementAt(v.Count / 2);
+        Console.WriteLine($"bench-analysis · {texts.Count:N0} products, {luceneTokens:N0} tokens · {rounds} rounds · {Environment.ProcessorCount} cores · {DateTime.UtcNow:yyyy-MM-dd}");
+        Console.WriteLine($"Lucene's CJK bigram filter  median {Median(times["lucene"]),8:0} ms  ({texts.Count / Median(times["lucene"]) * 1000,9:N0} products/s on one core)");
+        Console.WriteLine($"the engine's Han filter     median {Median(times["ours"]),8:0} ms  ({texts.Count / Median(times["ours"]) * 1000,9:N0} products/s on one core)  {Median(times["lucene"]) / Median(times["ours"]):0.00}x");
+        return 0;
+    }
+
     public static async Task<int> BenchAsync(MarketplaceDbContext db, string indexPath, int iterations, int likeIterations, bool rebuild)
     {
         var products = await db.Products.CountAsync();
