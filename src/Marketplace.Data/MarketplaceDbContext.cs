@@ -271,6 +271,7 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
             e.HasIndex(x => new { x.BudgetUnitId, x.Id });
             e.HasIndex(x => new { x.BudgetUnitId, x.Status, x.Id }); // a unit's orders in one state, newest first
             e.HasIndex(x => new { x.VendorId, x.Status, x.Id });
+            e.HasIndex(x => new { x.VendorId, x.Id }); // a vendor's orders newest first (its shop's latest reviews)
             e.HasIndex(x => new { x.Status, x.PlacedAt });
             e.HasIndex(x => new { x.VendorId, x.PaidAt });
         });

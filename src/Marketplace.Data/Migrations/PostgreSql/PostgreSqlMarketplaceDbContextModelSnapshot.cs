@@ -740,6 +740,8 @@ namespace Marketplace.Data.Migrations.PostgreSql
 
                     b.HasIndex("Status", "PlacedAt");
 
+                    b.HasIndex("VendorId", "Id");
+
                     b.HasIndex("VendorId", "PaidAt");
 
                     b.HasIndex("BudgetUnitId", "Status", "Id");

@@ -742,6 +742,8 @@ namespace Marketplace.Data.Migrations.SqlServer
 
                     b.HasIndex("Status", "PlacedAt");
 
+                    b.HasIndex("VendorId", "Id");
+
                     b.HasIndex("VendorId", "PaidAt");
 
                     b.HasIndex("BudgetUnitId", "Status", "Id");

@@ -717,6 +717,8 @@ namespace Marketplace.Data.Migrations.Sqlite
 
                     b.HasIndex("Status", "PlacedAt");
 
+                    b.HasIndex("VendorId", "Id");
+
                     b.HasIndex("VendorId", "PaidAt");
 
                     b.HasIndex("BudgetUnitId", "Status", "Id");
