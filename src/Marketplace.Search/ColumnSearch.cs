@@ -13,6 +13,9 @@ namespace Marketplace.Search;
 /// scorers, normalised as a BooleanQuery would be, so ranking is Lucene's TF-IDF with the same boosts and coord), the
 /// filters and facets from <see cref="SegmentColumns"/> arrays, and the first pages kept in a bounded heap.
 /// Every matching document is counted into the facets, so counts stay exact; nothing is cached between searches.
+/// Matches are handled in batches: gathered, then counted, scored and ranked in separate tight loops. A one-term query
+/// (one common character can match a fifth of the catalogue) reads its postings a block at a time
+/// (<see cref="BlockPostings"/>) and adds its name and category clauses by document id within the batch's window.
 /// </summary>
 internal sealed class ColumnSearch
 {
@@ -31,7 +34,13 @@ internal sealed class ColumnSearch
     private readonly int _parallelFromDocs;
 
     /// <summary>A term clause with its TF-IDF weight: score = tf(freq) × Weight × norm(doc), as Lucene's TermScorer.</summary>
-    private sealed record Clause(string Field, BytesRef Term, float Weight);
+    private sealed record Clause(string Field, BytesRef Term, float Weight)
+    {
+        /// <summary>√freq × Weight for small frequencies, computed as <see cref="Score(float, int, byte[], int, float[])"/> does.</summary>
+        public float[] TfWeights { get; } = Enumerable.Range(0, TfTableSize).Select(f => MathF.Sqrt(f) * Weight).ToArray();
+    }
+
+    private const int TfTableSize = 64;
 
     public ColumnSearch(IndexSearcher searcher, SearchRequest request, IReadOnlyList<string> terms, int wanted, (long Key, int Id)? after,
         int parallelFromDocs = DefaultParallelFromDocs)
@@ -71,9 +80,9 @@ internal sealed class ColumnSearch
     {
         public long Total;
         public readonly long[] Categories = new long[256];
-        public readonly long[] Certs = new long[16];
-        public readonly long[] Prices = new long[8];
-        public readonly long[] Grades = new long[8];
+        /// <summary>Counts by the packed keys' low bits (certifications, grade and price band together: one increment
+        /// per match instead of three); <see cref="Certs"/>, <see cref="Prices"/> and <see cref="Grades"/> sum them.</summary>
+        public readonly long[] LowKeys = new long[FacetKeys.LowKeyCount];
         public long[] Counties = new long[Math.Max(64, SegmentColumns.CountyOrdinalCount)];
         public TopHeap Top = null!;
 
@@ -81,12 +90,21 @@ internal sealed class ColumnSearch
         {
             Total += other.Total;
             for (var i = 0; i < Categories.Length; i++) Categories[i] += other.Categories[i];
-            for (var i = 0; i < Certs.Length; i++) Certs[i] += other.Certs[i];
-            for (var i = 0; i < Prices.Length; i++) Prices[i] += other.Prices[i];
-            for (var i = 0; i < Grades.Length; i++) Grades[i] += other.Grades[i];
+            for (var i = 0; i < LowKeys.Length; i++) LowKeys[i] += other.LowKeys[i];
             if (other.Counties.Length > Counties.Length) Array.Resize(ref Counties, other.Counties.Length);
             for (var i = 0; i < other.Counties.Length; i++) Counties[i] += other.Counties[i];
             Top.AddAll(other.Top);
+        }
+
+        public long[] Certs => Sum(16, FacetKeys.Certs);
+        public long[] Prices => Sum(8, FacetKeys.PriceBand);
+        public long[] Grades => Sum(8, FacetKeys.Grade);
+
+        private long[] Sum(int size, Func<long, int> key)
+        {
+            var sums = new long[size];
+            for (var low = 0; low < LowKeys.Length; low++) sums[key(low)] += LowKeys[low];
+            return sums;
         }
     }
 
@@ -114,7 +132,8 @@ internal sealed class ColumnSearch
     private Outcome RunSlice(List<AtomicReaderContext> leaves)
     {
         var outcome = new Outcome { Top = new TopHeap(_wanted) };
-        foreach (var leaf in leaves) RunSegment(leaf, outcome);
+        var batch = Batch.Rent();
+        foreach (var leaf in leaves) RunSegment(leaf, outcome, batch);
         return outcome;
     }
 
@@ -126,8 +145,33 @@ internal sealed class ColumnSearch
         return e.SeekExact(clause.Term) ? e.Docs(live, null, freqs ? DocsFlags.FREQS : DocsFlags.NONE) : null;
     }
 
-    private void RunSegment(AtomicReaderContext leaf, Outcome o)
+    /// <summary>Documents handled per batch: the matches are gathered first, then counted, scored and ranked in tight
+    /// loops of their own, each with few live values (much quicker than one loop doing everything per document).</summary>
+    private const int BatchSize = 1024;
+
+    /// <summary>A slice's working buffers, reused across its segments and batches.</summary>
+    private sealed class Batch
     {
+        [ThreadStatic] private static Batch? _cached;
+
+        /// <summary>The calling thread's buffers (about 80 KB: kept per thread rather than allocated per search).</summary>
+        public static Batch Rent() => _cached ??= new Batch();
+
+        public readonly int[] Docs = new int[BatchSize];
+        public readonly float[] Scores = new float[BatchSize];
+        public readonly int[] Overlap = new int[BatchSize];
+        /// <summary>Per document of a batch's id range (its first to last match, at most <see cref="WindowSize"/>).</summary>
+        public readonly float[] WindowScores = new float[WindowSize];
+        public readonly int[] WindowOverlap = new int[WindowSize];
+    }
+
+    /// <summary>A one-term batch spans at most this many document ids, so its clauses' scores can be added by id
+    /// into plain arrays (no data-dependent branch per document) instead of merging sorted lists.</summary>
+    private const int WindowSize = 8192;
+
+    private void RunSegment(AtomicReaderContext leaf, Outcome o, Batch batch)
+    {
+        if (_required.Length == 1 && TryRunOneTerm(leaf, o, batch)) return;
         var reader = leaf.AtomicReader;
         var live = reader.LiveDocs;
         var scoring = _request.Sort == SearchSort.Relevance;
@@ -149,92 +193,312 @@ internal sealed class ColumnSearch
         var requiredNorms = requiredClause.Select(c => cols.Norms(reader, c.Field)).ToArray();
         var optionalNorms = _optional.Select(c => scoring ? cols.Norms(reader, c.Field) : null).ToArray();
         if (SegmentColumns.CountyOrdinalCount > o.Counties.Length) Array.Resize(ref o.Counties, SegmentColumns.CountyOrdinalCount + 64);
-        long[] counties = o.Counties, categories = o.Categories, certs = o.Certs, prices = o.Prices, grades = o.Grades;
-        var boosts = GradeBoosts;
-        long[] facets = cols.Facets;
-        int[] countyOf = cols.Counties, ids = cols.Ids;
-        var keys = _request.Sort switch
-        {
-            SearchSort.PriceAsc or SearchSort.PriceDesc => cols.Prices,
-            SearchSort.Newest => cols.Listed,
-            SearchSort.Sales => cols.Sales,
-            SearchSort.Credit => cols.Credit,
-            _ => null,
-        };
-        var negate = _request.Sort == SearchSort.PriceAsc; // the heap keeps the largest keys: ascending orders negate
-        var filter = _filter;
-        var filterClauses = filter.Clauses;
-        var normTable = _normTable;
-        var coord = _coord;
-        var top = o.Top;
-        var after = _after;
-        var maxDoc = reader.MaxDoc;
-        long total = 0;
-
-        var doc = -1;
+        var keys = SortKeys(cols);
+        var docBuffer = batch.Docs;
+        var scores = batch.Scores;
+        var overlap = batch.Overlap;
+        var next = -1; // the last document looked at
         while (true)
         {
-            // Next candidate: the next document every required term (or, without terms, every live document) has.
-            if (required.Length == 0)
+            var n = required.Length == 0
+                ? GatherAll(live, reader.MaxDoc, cols.Facets, docBuffer, ref next)
+                : Gather(required, requiredClause, requiredNorms, scoring, cols.Facets, docBuffer, scores, ref next);
+            if (n == 0) break;
+            o.Total += n;
+            Count(docBuffer, n, cols, o);
+            if (scoring)
             {
-                do doc++; while (doc < maxDoc && live is not null && !live.Get(doc));
-                if (doc >= maxDoc) break;
+                Array.Fill(overlap, required.Length + _filter.Clauses, 0, n);
+                for (var j = 0; j < optional.Length; j++)
+                    if (optional[j] is { } postings) AddOptional(postings, _optional[j].Weight, optionalNorms[j], docBuffer, scores, overlap, n);
+                RankByScore(docBuffer, scores, overlap, n, required.Length == 0, cols, o.Top);
             }
             else
             {
-                doc = required[0].NextDoc();
-                for (var i = 1; i < required.Length && doc != DocIdSetIterator.NO_MORE_DOCS;)
-                {
-                    var d = required[i].DocID < doc ? required[i].Advance(doc) : required[i].DocID;
-                    if (d == doc) { i++; continue; }
-                    doc = d == DocIdSetIterator.NO_MORE_DOCS ? d : required[0].Advance(d);
-                    i = 1;
-                }
-                if (doc == DocIdSetIterator.NO_MORE_DOCS) break;
+                RankByKey(docBuffer, n, keys!, _request.Sort == SearchSort.PriceAsc, cols.Ids, o.Top);
             }
+            if (n < BatchSize) break;
+        }
+    }
 
-            var packed = facets[doc];
-            if (filterClauses > 0 && !filter.Matches(packed)) continue;
+    /// <summary>
+    /// A one-term query (the heaviest: one common character matches a fifth of the catalogue) with its postings read
+    /// a block at a time by <see cref="BlockPostings"/>. False when the segment's postings are not in a form it reads;
+    /// the caller then runs the general path, which gives the same results.
+    /// </summary>
+    private bool TryRunOneTerm(AtomicReaderContext leaf, Outcome o, Batch batch)
+    {
+        var reader = leaf.AtomicReader;
+        var cols = SegmentColumns.For(reader);
+        var scoring = _request.Sort == SearchSort.Relevance;
+        var clause = _required[0];
+        var lead = BlockPostings.Open(reader, cols, clause.Field, clause.Term, scoring, out var absent);
+        if (lead is null) return absent; // absent: nothing in this segment matches
+        var optional = new BlockPostings?[scoring ? _optional.Length : 0];
+        for (var j = 0; j < optional.Length; j++)
+        {
+            optional[j] = BlockPostings.Open(reader, cols, _optional[j].Field, _optional[j].Term, true, out var optionalAbsent);
+            if (optional[j] is null && !optionalAbsent) return false;
+        }
+        var norms = scoring ? cols.Norms(reader, clause.Field) : null;
+        var optionalNorms = optional.Select((_, j) => cols.Norms(reader, _optional[j].Field)).ToArray();
+        if (SegmentColumns.CountyOrdinalCount > o.Counties.Length) Array.Resize(ref o.Counties, SegmentColumns.CountyOrdinalCount + 64);
+        var keys = SortKeys(cols);
+        var live = reader.LiveDocs;
+        var docBuffer = batch.Docs;
+        var scores = batch.Scores;
+        var overlap = batch.Overlap;
+        while (true)
+        {
+            var n = GatherBlocks(lead, live, clause, norms, scoring, cols.Facets, docBuffer, scores);
+            if (n == 0) break;
+            o.Total += n;
+            Count(docBuffer, n, cols, o);
+            if (scoring)
+            {
+                AddOptional(optional, optionalNorms, docBuffer, scores, overlap, n, batch);
+                RankByScore(docBuffer, scores, overlap, n, false, cols, o.Top);
+            }
+            else
+            {
+                RankByKey(docBuffer, n, keys!, _request.Sort == SearchSort.PriceAsc, cols.Ids, o.Top);
+            }
+            if (lead.Position == lead.Count && lead.Exhausted) break;
+        }
+        return true;
+    }
 
-            total++;
-            categories[FacetKeys.Category(packed)]++;
-            certs[FacetKeys.Certs(packed)]++;
-            prices[FacetKeys.PriceBand(packed)]++;
-            grades[FacetKeys.Grade(packed)]++;
-            counties[countyOf[doc]]++;
+    private long[]? SortKeys(SegmentColumns cols) => _request.Sort switch
+    {
+        SearchSort.PriceAsc or SearchSort.PriceDesc => cols.Prices,
+        SearchSort.Newest => cols.Listed,
+        SearchSort.Sales => cols.Sales,
+        SearchSort.Credit => cols.Credit,
+        _ => null,
+    };
 
-            long key;
+    /// <summary>The next batch of a one-term query's live documents that the filters admit, with the term's score.</summary>
+    private int GatherBlocks(BlockPostings lead, IBits? live, Clause clause, byte[]? norms, bool scoring, long[] facets, int[] docBuffer, float[] scores)
+    {
+        var weight = clause.Weight;
+        var tfWeights = clause.TfWeights;
+        var filter = _filter;
+        var filtered = filter.Clauses > 0;
+        var normTable = _normTable;
+        var n = 0;
+        while (n < BatchSize)
+        {
+            if (lead.Position == lead.Count && !lead.NextBlock()) break;
+            int[] docs = lead.Docs, freqs = lead.Freqs;
+            var end = Math.Min(lead.Count, lead.Position + (BatchSize - n));
+            var p = lead.Position;
+            for (; p < end; p++)
+            {
+                var doc = docs[p];
+                if (n > 0 && doc - docBuffer[0] >= WindowSize) { lead.Position = p; return n; } // the window is full
+                if (live is not null && !live.Get(doc)) continue;
+                if (filtered && !filter.Matches(facets[doc])) continue;
+                docBuffer[n] = doc;
+                if (scoring) scores[n] = Score(tfWeights, weight, freqs[p], norms, doc, normTable);
+                n++;
+            }
+            lead.Position = p;
+        }
+        return n;
+    }
+
+    /// <summary>
+    /// Adds the optional clauses' scores to the batch's documents that have their terms and counts them into their
+    /// overlap for coord, in clause order (so the sums round exactly as Lucene's). The batch's scores are spread by
+    /// document id over the window, each clause's postings in the window's range are added in place (a posting for a
+    /// document outside the batch lands on an unused slot), and the sums are read back.
+    /// </summary>
+    private void AddOptional(BlockPostings?[] optional, byte[]?[] norms, int[] docBuffer, float[] scores, int[] overlap, int n, Batch batch)
+    {
+        float[] windowScores = batch.WindowScores;
+        int[] windowOverlap = batch.WindowOverlap;
+        var first = docBuffer[0];
+        var last = docBuffer[n - 1];
+        var required = 1 + _filter.Clauses;
+        for (var i = 0; i < n; i++)
+        {
+            var slot = docBuffer[i] - first;
+            windowScores[slot] = scores[i];
+            windowOverlap[slot] = required;
+        }
+        var normTable = _normTable;
+        for (var j = 0; j < optional.Length; j++)
+        {
+            var postings = optional[j];
+            if (postings is null) continue;
+            var weight = _optional[j].Weight;
+            var tfWeights = _optional[j].TfWeights;
+            var clauseNorms = norms[j];
+            int[] docs = postings.Docs, freqs = postings.Freqs;
+            while (true)
+            {
+                if (postings.Position == postings.Count && !postings.NextBlock()) break;
+                var count = postings.Count;
+                var pos = postings.Position;
+                while (pos < count && docs[pos] < first) pos++; // before this batch (deleted or filtered out)
+                for (; pos < count; pos++)
+                {
+                    var doc = docs[pos];
+                    if (doc > last) break;
+                    windowScores[doc - first] += Score(tfWeights, weight, freqs[pos], clauseNorms, doc, normTable);
+                    windowOverlap[doc - first]++;
+                }
+                postings.Position = pos;
+                if (pos < count) break; // the rest of this block belongs to later batches
+            }
+        }
+        for (var i = 0; i < n; i++)
+        {
+            var slot = docBuffer[i] - first;
+            scores[i] = windowScores[slot];
+            overlap[i] = windowOverlap[slot];
+        }
+        Array.Clear(windowScores, 0, last - first + 1);
+        Array.Clear(windowOverlap, 0, last - first + 1);
+    }
+
+    /// <summary>The next batch of documents every required term has and the filters admit, with the required terms'
+    /// summed scores when ranking by relevance. Returns how many; fewer than a batch means the segment is done.</summary>
+    private int Gather(DocsEnum[] required, Clause[] clauses, byte[]?[] norms, bool scoring, long[] facets, int[] docBuffer, float[] scores, ref int last)
+    {
+        if (last == DocIdSetIterator.NO_MORE_DOCS) return 0;
+        var filter = _filter;
+        var filtered = filter.Clauses > 0;
+        var normTable = _normTable;
+        var lead = required[0];
+        var n = 0;
+        var doc = last;
+        while (n < BatchSize)
+        {
+            doc = lead.NextDoc();
+            for (var i = 1; i < required.Length && doc != DocIdSetIterator.NO_MORE_DOCS;)
+            {
+                var d = required[i].DocID < doc ? required[i].Advance(doc) : required[i].DocID;
+                if (d == doc) { i++; continue; }
+                doc = d == DocIdSetIterator.NO_MORE_DOCS ? d : lead.Advance(d);
+                i = 1;
+            }
+            if (doc == DocIdSetIterator.NO_MORE_DOCS) break;
+            if (filtered && !filter.Matches(facets[doc])) continue;
+            docBuffer[n] = doc;
             if (scoring)
             {
                 var sum = 0f;
-                for (var i = 0; i < required.Length; i++)
-                    sum += Score(requiredClause[i].Weight, required[i].Freq, requiredNorms[i], doc, normTable);
-                var overlap = required.Length + filterClauses;
-                for (var i = 0; i < optional.Length; i++)
-                {
-                    var s = optional[i];
-                    if (s is null) continue;
-                    var d = s.DocID < doc ? s.Advance(doc) : s.DocID;
-                    if (d != doc) continue;
-                    sum += Score(_optional[i].Weight, s.Freq, optionalNorms[i], doc, normTable);
-                    overlap++;
-                }
-                var score = (required.Length == 0 ? 1f : sum * coord[overlap]) * boosts[FacetKeys.Grade(packed)];
-                key = NumericUtils.SingleToSortableInt32(score);
+                for (var i = 0; i < required.Length; i++) sum += Score(clauses[i].Weight, required[i].Freq, norms[i], doc, normTable);
+                scores[n] = sum;
             }
-            else
-            {
-                key = negate ? -keys![doc] : keys![doc];
-            }
-            var id = ids[doc];
-            if (after is { } a && (key > a.Key || (key == a.Key && id >= a.Id))) continue; // at or before the cursor
-            top.Offer(key, id);
+            n++;
         }
-        o.Total += total;
+        last = doc;
+        return n;
+    }
+
+    /// <summary>Without query terms: the next batch of live documents the filters admit.</summary>
+    private int GatherAll(IBits? live, int maxDoc, long[] facets, int[] docBuffer, ref int last)
+    {
+        var filter = _filter;
+        var filtered = filter.Clauses > 0;
+        var n = 0;
+        var doc = last;
+        while (n < BatchSize)
+        {
+            do doc++; while (doc < maxDoc && live is not null && !live.Get(doc));
+            if (doc >= maxDoc) break;
+            if (filtered && !filter.Matches(facets[doc])) continue;
+            docBuffer[n++] = doc;
+        }
+        last = doc;
+        return n;
+    }
+
+    /// <summary>Counts a batch of matches into the facets: exact counts, one read of the packed keys per match.</summary>
+    private static void Count(int[] docBuffer, int n, SegmentColumns cols, Outcome o)
+    {
+        long[] facets = cols.Facets;
+        int[] countyOf = cols.Counties;
+        long[] counties = o.Counties, categories = o.Categories, low = o.LowKeys;
+        for (var i = 0; i < n; i++)
+        {
+            var doc = docBuffer[i];
+            var packed = facets[doc];
+            categories[FacetKeys.Category(packed)]++;
+            low[FacetKeys.LowKey(packed)]++;
+            counties[countyOf[doc]]++;
+        }
+    }
+
+    /// <summary>Adds an optional clause's score to the batch's documents that have its term (the postings are walked
+    /// forward only, across batches), and counts the clause into their overlap for coord.</summary>
+    private void AddOptional(DocsEnum postings, float weight, byte[]? norms, int[] docBuffer, float[] scores, int[] overlap, int n)
+    {
+        var normTable = _normTable;
+        var at = postings.DocID;
+        for (var i = 0; i < n; i++)
+        {
+            var doc = docBuffer[i];
+            if (at < doc)
+            {
+                at = postings.Advance(doc);
+                if (at == DocIdSetIterator.NO_MORE_DOCS) return;
+            }
+            if (at != doc) continue;
+            scores[i] += Score(weight, postings.Freq, norms, doc, normTable);
+            overlap[i]++;
+        }
+    }
+
+    private void RankByScore(int[] docBuffer, float[] scores, int[] overlap, int n, bool noTerms, SegmentColumns cols, TopHeap top)
+    {
+        long[] facets = cols.Facets;
+        int[] ids = cols.Ids;
+        var coord = _coord;
+        var boosts = GradeBoosts;
+        var after = _after;
+        var worst = top.Worst; // below this key nothing gets in: no need to read the id
+        for (var i = 0; i < n; i++)
+        {
+            var doc = docBuffer[i];
+            var score = (noTerms ? 1f : scores[i] * coord[overlap[i]]) * boosts[FacetKeys.Grade(facets[doc])];
+            long key = NumericUtils.SingleToSortableInt32(score);
+            if (key < worst) continue;
+            Offer(top, key, ids[doc], after);
+            worst = top.Worst;
+        }
+    }
+
+    private void RankByKey(int[] docBuffer, int n, long[] keys, bool negate, int[] ids, TopHeap top)
+    {
+        var after = _after;
+        for (var i = 0; i < n; i++)
+        {
+            var doc = docBuffer[i];
+            Offer(top, negate ? -keys[doc] : keys[doc], ids[doc], after);
+        }
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Offer(TopHeap top, long key, int id, (long Key, int Id)? after)
+    {
+        if (after is { } a && (key > a.Key || (key == a.Key && id >= a.Id))) return; // at or before the cursor
+        if (top.Rejects(key, id)) return;
+        top.Offer(key, id);
     }
 
     /// <summary>The relevance factor per credit grade (indexed by the grade's value), as <see cref="LuceneReference"/> applies it.</summary>
     internal static readonly float[] GradeBoosts = Enumerable.Range(0, 8).Select(g => CreditPolicy.RelevanceBoost((CreditGrade)g)).ToArray();
+
+    /// <summary><see cref="Score(float, int, byte[], int, float[])"/> with √freq × weight from the clause's table.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static float Score(float[] tfWeights, float weight, int freq, byte[]? norms, int doc, float[] normTable)
+    {
+        var raw = (uint)freq < TfTableSize ? tfWeights[freq] : MathF.Sqrt(freq) * weight;
+        return norms is null ? raw : raw * normTable[norms[doc]];
+    }
 
     private static float Score(float weight, int freq, byte[]? norms, int doc, float[] normTable)
     {
@@ -294,6 +558,13 @@ internal sealed class ColumnSearch
 
         private static bool Worse(long k1, int id1, long k2, int id2) => k1 < k2 || (k1 == k2 && id1 < id2);
 
+        /// <summary>The worst kept key once the heap is full (a smaller key cannot get in), else the smallest key.</summary>
+        public long Worst => Count == _keys.Length && Count > 0 ? _keys[0] : long.MinValue;
+
+        /// <summary>True when the heap is full and the pair would not displace its worst: most documents stop here.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public bool Rejects(long key, int id) => Count == _keys.Length && Count > 0 && !Worse(_keys[0], _ids[0], key, id);
+
         public void Offer(long key, int id)
         {
             if (capacity == 0) return;
@@ -347,8 +618,11 @@ internal sealed class ColumnSearch
         for (var i = 0; i < o.Counties.Length; i++)
             if (o.Counties[i] > 0) countyCounts[SegmentColumns.CountyCode(i)] = o.Counties[i];
         var provinces = countyCounts.GroupBy(kv => RegionCode.ProvinceOf(kv.Key)).ToDictionary(g => g.Key, g => g.Sum(kv => kv.Value));
+        var certs = o.Certs;
+        var prices = o.Prices;
+        var grades = o.Grades;
         var certCounts = LuceneSearchIndex.CertificationFlags
-            .Select(flag => o.Certs.Select((n, bits) => (bits & (int)flag) != 0 ? n : 0).Sum()).ToArray();
+            .Select(flag => certs.Select((n, bits) => (bits & (int)flag) != 0 ? n : 0).Sum()).ToArray();
         return new Dictionary<string, IReadOnlyList<FacetCount>>
         {
             ["category"] = o.Categories.Select((n, id) => (Id: id, Count: n)).Where(x => x.Count > 0)
@@ -357,9 +631,9 @@ internal sealed class ColumnSearch
             ["county"] = countyCounts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Take(20).Select(kv => new FacetCount(Key(kv.Key), "", kv.Value)).ToList(),
             ["cert"] = LuceneSearchIndex.CertificationFlags.Select((c, i) => new FacetCount(c.ToString(), LuceneSearchIndex.CertificationLabel(c), certCounts[i]))
                 .Where(f => f.Count > 0).ToList(),
-            ["price"] = PriceBands.All.Select((b, i) => new FacetCount(b.Key, b.Label, o.Prices[i])).Where(f => f.Count > 0).ToList(),
+            ["price"] = PriceBands.All.Select((b, i) => new FacetCount(b.Key, b.Label, prices[i])).Where(f => f.Count > 0).ToList(),
             ["grade"] = new[] { CreditGrade.A, CreditGrade.B, CreditGrade.C, CreditGrade.D, CreditGrade.New }
-                .Select(g => new FacetCount(g.ToString(), CreditPolicy.Label(g), o.Grades[(int)g])).Where(f => f.Count > 0).ToList(),
+                .Select(g => new FacetCount(g.ToString(), CreditPolicy.Label(g), grades[(int)g])).Where(f => f.Count > 0).ToList(),
         };
     }
 }

@@ -23,6 +23,10 @@ internal static class FacetKeys
     public static int Grade(long packed) => (int)(packed >> 3) & 0x7;
     public static int PriceBand(long packed) => (int)packed & 0x7;
 
+    /// <summary>Certifications, grade and price band together (the low 10 bits): one counter per combination.</summary>
+    public static int LowKey(long packed) => (int)packed & 0x3FF;
+    public const int LowKeyCount = 1024;
+
     /// <summary>The credit sort key: grade first, then sales (both descending in the sort).</summary>
     public static long CreditKey(CreditGrade grade, int sales) => ((long)grade << 32) | (uint)Math.Max(0, sales);
 }

@@ -445,3 +445,4 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
         _writeLock.Dispose();
     }
 }
+

@@ -29,6 +29,10 @@ internal sealed class SegmentColumns
     public required long[] Credit { get; init; }
 
     private readonly ConcurrentDictionary<string, byte[]?> _norms = new();
+    private readonly ConcurrentDictionary<string, BlockPostings.Source?> _postings = new();
+
+    /// <summary>A field's postings file as <see cref="BlockPostings"/> reads it, found once per segment (null: not readable so).</summary>
+    public BlockPostings.Source? PostingsSource(string field, Func<BlockPostings.Source?> find) => _postings.GetOrAdd(field, _ => find());
 
     /// <summary>A text field's length norms (one byte per document), or null when the field has none.</summary>
     public byte[]? Norms(AtomicReader reader, string field) => _norms.GetOrAdd(field, f =>

@@ -36,8 +36,9 @@ public static class Program
           baseline-server [--db FILE | …] [--url http://127.0.0.1:5099]
               The thinnest MVC + EF Core page listing a category's newest 20 products (GET /categories/{id}), for
               load runs that compare the storefront with it in the same session.
-          bench-search [--db FILE | …] [--index FOLDER] [--iterations 200] [--like-iterations 10] [--rebuild true]
-              p50/p95/p99 of typical queries on the index, next to a SQL LIKE scan of the same database.
+          bench-search [--db FILE | …] [--index FOLDER] [--iterations 200] [--like-iterations 10] [--rebuild true] [--only TEXT]
+              p50/p95/p99 of typical queries on the index, next to a SQL LIKE scan of the same database
+              (--only: just the queries whose name contains TEXT, e.g. 茶).
           bench-analysis [--db FILE | …] [--products 100000] [--rounds 7]
               Index-time analysis of the products' text: Lucene's CJK bigram filter against the engine's own, in
               alternating rounds in one process (the median round of each and their ratio).
@@ -81,7 +82,8 @@ public static class Program
                 "baseline-server" => await BaselineServer.RunAsync(Database(options), options),
                 "reindex" => await WithDb(options, db => SearchCommands.ReindexAsync(db, IndexPath(options))),
                 "bench-search" => await WithDb(options, db => SearchCommands.BenchAsync(db, IndexPath(options),
-                    Int(options, "iterations", 200), Int(options, "like-iterations", 10), options.GetValueOrDefault("rebuild") == "true")),
+                    Int(options, "iterations", 200), Int(options, "like-iterations", 10), options.GetValueOrDefault("rebuild") == "true",
+                    options.GetValueOrDefault("only"))),
                 "bench-analysis" => await WithDb(options, db => SearchCommands.BenchAnalysisAsync(db, Int(options, "products", 100_000), Int(options, "rounds", 7))),
                 _ => Fail($"Unknown command '{args[0]}'.\n\n{Usage}"),
             };

@@ -74,7 +74,7 @@ public static class SearchCommands
         return 0;
     }
 
-    public static async Task<int> BenchAsync(MarketplaceDbContext db, string indexPath, int iterations, int likeIterations, bool rebuild)
+    public static async Task<int> BenchAsync(MarketplaceDbContext db, string indexPath, int iterations, int likeIterations, bool rebuild, string? only = null)
     {
         var products = await db.Products.CountAsync();
         Console.WriteLine($"bench-search · {products:N0} products · {Environment.ProcessorCount} cores · {System.Runtime.InteropServices.RuntimeInformation.OSDescription} · {DateTime.UtcNow:yyyy-MM-dd}");
@@ -89,7 +89,7 @@ public static class SearchCommands
         Console.WriteLine($"{"query",-34} {"hits",9} {"p50",8} {"p95",8} {"p99",8} | {"ref p50",8} {"ref p95",8} {"ratio",6} | {"LIKE p50",9} {"ratio",7}");
 
         using var reference = new ReferenceSearch(indexPath);
-        foreach (var c in Cases)
+        foreach (var c in Cases.Where(c => only is null || c.Name.Contains(only, StringComparison.Ordinal)))
         {
             var result = await index.SearchAsync(c.Request, CancellationToken.None);
             if (reference.Run(c.Request) != result.Total) throw new InvalidOperationException($"{c.Name}: the reference counts differently");
@@ -126,7 +126,9 @@ public static class SearchCommands
 
     private static async Task<List<double>> Measure(int n, Func<Task> run)
     {
-        for (var i = 0; i < Math.Min(3, n); i++) await run();
+        // Warm-up: at least 3 runs and one second, so that the runtime's tiered compiler has settled (a server's steady state).
+        var warm = Stopwatch.StartNew();
+        for (var i = 0; i < Math.Min(3, n) || (n > 1 && warm.ElapsedMilliseconds < 1000); i++) await run();
         var times = new List<double>(n);
         for (var i = 0; i < n; i++)
         {
