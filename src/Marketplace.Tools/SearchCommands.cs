@@ -86,20 +86,22 @@ public static class SearchCommands
         }
         Console.WriteLine($"index: {await index.CountAsync(CancellationToken.None):N0} documents, {FolderSize(indexPath) / 1024.0 / 1024.0:0.0} MiB");
         Console.WriteLine();
-        Console.WriteLine($"{"query",-34} {"hits",9} {"p50",8} {"p95",8} {"p99",8} | {"ref p50",8} {"ref p95",8} {"ratio",6} | {"LIKE p50",9} {"ratio",7}");
+        Console.WriteLine($"{"query",-34} {"hits",9} {"p50",8} {"p95",8} {"p99",8} {"cpu",6} | {"ref p50",8} {"ref p95",8} {"ratio",6} | {"LIKE p50",9} {"ratio",7}");
 
         using var reference = new ReferenceSearch(indexPath);
         foreach (var c in Cases.Where(c => only is null || c.Name.Contains(only, StringComparison.Ordinal)))
         {
             var result = await index.SearchAsync(c.Request, CancellationToken.None);
             if (reference.Run(c.Request) != result.Total) throw new InvalidOperationException($"{c.Name}: the reference counts differently");
-            var engine = await Measure(iterations, () => index.SearchAsync(c.Request, CancellationToken.None));
+            var cpu = 0.0; // processor time per search over all threads: steadier than latency on a shared machine
+            var engine = await Measure(iterations, () => index.SearchAsync(c.Request, CancellationToken.None), perRun => cpu = perRun);
             var baseline = await Measure(Math.Max(1, iterations / 2), () => { reference.Run(c.Request); return Task.CompletedTask; });
             var like = await Measure(likeIterations, () => LikeAsync(db, c));
-            Console.WriteLine($"{c.Name,-34} {result.Total,9:N0} {P(engine, 50),8:0.00} {P(engine, 95),8:0.00} {P(engine, 99),8:0.00} | " +
+            Console.WriteLine($"{c.Name,-34} {result.Total,9:N0} {P(engine, 50),8:0.00} {P(engine, 95),8:0.00} {P(engine, 99),8:0.00} {cpu,6:0.00} | " +
                               $"{P(baseline, 50),8:0.00} {P(baseline, 95),8:0.00} {P(baseline, 50) / P(engine, 50),5:0.0}x | {P(like, 50),9:0.0} {P(like, 50) / P(engine, 50),6:0}x");
         }
-        Console.WriteLine("(milliseconds, no result caches; engine: query + exact facet counts + first page; ref: the same through Lucene's");
+        Console.WriteLine("(milliseconds, after a second of warm-up; no result caches; engine: query + exact facet counts + first page; cpu: its");
+        Console.WriteLine(" processor time per search over all threads; ref: the same through Lucene's");
         Console.WriteLine(" IndexSearcher, TopFieldCollector and per-hit doc values; LIKE: the same words as substrings of name, description,");
         Console.WriteLine(" vendor and category with the same filters in the database: count + first page)");
         return 0;
@@ -124,18 +126,20 @@ public static class SearchCommands
         _ = await (c.Request.Sort == SearchSort.PriceAsc ? q.OrderBy(p => p.PriceFen) : q.OrderByDescending(p => p.Id)).Select(p => p.Id).Take(24).ToListAsync();
     }
 
-    private static async Task<List<double>> Measure(int n, Func<Task> run)
+    private static async Task<List<double>> Measure(int n, Func<Task> run, Action<double>? cpuPerRun = null)
     {
         // Warm-up: at least 3 runs and one second, so that the runtime's tiered compiler has settled (a server's steady state).
         var warm = Stopwatch.StartNew();
         for (var i = 0; i < Math.Min(3, n) || (n > 1 && warm.ElapsedMilliseconds < 1000); i++) await run();
         var times = new List<double>(n);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         for (var i = 0; i < n; i++)
         {
             var t = Stopwatch.GetTimestamp();
             await run();
             times.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
         }
+        cpuPerRun?.Invoke((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / Math.Max(1, n));
         times.Sort();
         return times;
     }
