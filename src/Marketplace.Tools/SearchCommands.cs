@@ -128,9 +128,18 @@ public static class SearchCommands
 
     private static async Task<List<double>> Measure(int n, Func<Task> run, Action<double>? cpuPerRun = null)
     {
-        // Warm-up: at least 3 runs and one second, so that the runtime's tiered compiler has settled (a server's steady state).
+        // Warm-up to a server's steady state: at least 3 runs and one second, and until the runtime's tiered compiler has
+        // compiled nothing for half a second (on two busy cores its background thread can take several seconds to
+        // promote the hot loops out of their first, unoptimised tiers); at most 20 s.
         var warm = Stopwatch.StartNew();
-        for (var i = 0; i < Math.Min(3, n) || (n > 1 && warm.ElapsedMilliseconds < 1000); i++) await run();
+        var quietSince = warm.Elapsed;
+        var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+        for (var i = 0; i < Math.Min(3, n) || (n > 1 && warm.ElapsedMilliseconds < 20_000 && (warm.ElapsedMilliseconds < 1000 || (warm.Elapsed - quietSince).TotalMilliseconds < 500)); i++)
+        {
+            await run();
+            var now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            if (now != compiled) (compiled, quietSince) = (now, warm.Elapsed);
+        }
         var times = new List<double>(n);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         for (var i = 0; i < n; i++)
