@@ -77,11 +77,11 @@ internal sealed class BlockPostings
         var info = reader.FieldInfos.FieldInfo(field);
         var indexHasFreq = info is not null && info.IndexOptions.CompareTo(IndexOptions.DOCS_AND_FREQS) >= 0;
         var docFreq = e.DocFreq;
-        var singleton = SingletonDocId(state);
+        if (!TryReadState(state, out var docStartFp, out var singleton)) return null;
         if (docFreq == 1 && singleton >= 0)
             return new BlockPostings(source.Input, source.Decoders, 1, indexHasFreq, needFreq, singleton, indexHasFreq ? (int)e.TotalTermFreq : 1);
         var input = (IndexInput)source.Input.Clone();
-        input.Seek(DocStartFp(state));
+        input.Seek(docStartFp);
         return new BlockPostings(input, source.Decoders, docFreq, indexHasFreq, needFreq, -1, 1);
     }
 
@@ -163,8 +163,26 @@ internal sealed class BlockPostings
     [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "singletonDocID")]
     private static extern ref int SingletonField(Lucene41PostingsWriter.Int32BlockTermState state);
 
-    private static long DocStartFp(Lucene41PostingsWriter.Int32BlockTermState s) => DocStartFpField(s);
-    private static int SingletonDocId(Lucene41PostingsWriter.Int32BlockTermState s) => SingletonField(s);
+    private static volatile bool _stateUnreadable;
+
+    /// <summary>The term state's internal fields; false (and the caller falls back to Lucene's enumerator) should another
+    /// Lucene.Net build name them differently. <c>BlockPostingsTests</c> fails loudly in that case.</summary>
+    private static bool TryReadState(Lucene41PostingsWriter.Int32BlockTermState state, out long docStartFp, out int singleton)
+    {
+        (docStartFp, singleton) = (0, -1);
+        if (_stateUnreadable) return false;
+        try
+        {
+            docStartFp = DocStartFpField(state);
+            singleton = SingletonField(state);
+            return true;
+        }
+        catch (MissingMemberException)
+        {
+            _stateUnreadable = true;
+            return false;
+        }
+    }
 
     /// <summary>The packed-block decoders the postings file's header names, per bit width (as <c>ForUtil</c> reads them).</summary>
     internal sealed class Decoders
