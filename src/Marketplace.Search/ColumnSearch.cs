@@ -320,6 +320,10 @@ internal sealed class ColumnSearch
         var first = docBuffer[0];
         var last = docBuffer[n - 1];
         var required = 1 + _filter.Clauses;
+        // Cleared first rather than after use, so that a search that failed half-way cannot leave sums behind for
+        // the next search on this thread.
+        Array.Clear(windowScores, 0, last - first + 1);
+        Array.Clear(windowOverlap, 0, last - first + 1);
         for (var i = 0; i < n; i++)
         {
             var slot = docBuffer[i] - first;
@@ -358,8 +362,6 @@ internal sealed class ColumnSearch
             scores[i] = windowScores[slot];
             overlap[i] = windowOverlap[slot];
         }
-        Array.Clear(windowScores, 0, last - first + 1);
-        Array.Clear(windowOverlap, 0, last - first + 1);
     }
 
     /// <summary>The next batch of documents every required term has and the filters admit, with the required terms'
