@@ -36,7 +36,7 @@ internal sealed class ColumnSearch
     /// <summary>A term clause with its TF-IDF weight: score = tf(freq) × Weight × norm(doc), as Lucene's TermScorer.</summary>
     private sealed record Clause(string Field, BytesRef Term, float Weight)
     {
-        /// <summary>√freq × Weight for small frequencies, computed as <see cref="Score(float, int, byte[], int, float[])"/> does.</summary>
+        /// <summary>√freq × Weight for small frequencies (what <see cref="Score"/> would compute).</summary>
         public float[] TfWeights { get; } = Enumerable.Range(0, TfTableSize).Select(f => MathF.Sqrt(f) * Weight).ToArray();
     }
 
@@ -94,6 +94,12 @@ internal sealed class ColumnSearch
             if (other.Counties.Length > Counties.Length) Array.Resize(ref Counties, other.Counties.Length);
             for (var i = 0; i < other.Counties.Length; i++) Counties[i] += other.Counties[i];
             Top.AddAll(other.Top);
+        }
+
+        /// <summary>Counties seen since the outcome was made (a new segment can bring them) get counters.</summary>
+        public void MakeRoomForCounties()
+        {
+            if (SegmentColumns.CountyOrdinalCount > Counties.Length) Array.Resize(ref Counties, SegmentColumns.CountyOrdinalCount + 64);
         }
 
         public long[] Certs => Sum(16, FacetKeys.Certs);
@@ -192,7 +198,7 @@ internal sealed class ColumnSearch
         var cols = SegmentColumns.For(reader);
         var requiredNorms = requiredClause.Select(c => cols.Norms(reader, c.Field)).ToArray();
         var optionalNorms = _optional.Select(c => scoring ? cols.Norms(reader, c.Field) : null).ToArray();
-        if (SegmentColumns.CountyOrdinalCount > o.Counties.Length) Array.Resize(ref o.Counties, SegmentColumns.CountyOrdinalCount + 64);
+        o.MakeRoomForCounties();
         var keys = SortKeys(cols);
         var docBuffer = batch.Docs;
         var scores = batch.Scores;
@@ -210,7 +216,7 @@ internal sealed class ColumnSearch
             {
                 Array.Fill(overlap, required.Length + _filter.Clauses, 0, n);
                 for (var j = 0; j < optional.Length; j++)
-                    if (optional[j] is { } postings) AddOptional(postings, _optional[j].Weight, optionalNorms[j], docBuffer, scores, overlap, n);
+                    if (optional[j] is { } postings) AddOptional(postings, _optional[j], optionalNorms[j], docBuffer, scores, overlap, n);
                 RankByScore(docBuffer, scores, overlap, n, required.Length == 0, cols, o.Top);
             }
             else
@@ -242,7 +248,7 @@ internal sealed class ColumnSearch
         }
         var norms = scoring ? cols.Norms(reader, clause.Field) : null;
         var optionalNorms = optional.Select((_, j) => cols.Norms(reader, _optional[j].Field)).ToArray();
-        if (SegmentColumns.CountyOrdinalCount > o.Counties.Length) Array.Resize(ref o.Counties, SegmentColumns.CountyOrdinalCount + 64);
+        o.MakeRoomForCounties();
         var keys = SortKeys(cols);
         var live = reader.LiveDocs;
         var docBuffer = batch.Docs;
@@ -280,8 +286,6 @@ internal sealed class ColumnSearch
     /// <summary>The next batch of a one-term query's live documents that the filters admit, with the term's score.</summary>
     private int GatherBlocks(BlockPostings lead, IBits? live, Clause clause, byte[]? norms, bool scoring, long[] facets, int[] docBuffer, float[] scores)
     {
-        var weight = clause.Weight;
-        var tfWeights = clause.TfWeights;
         var filter = _filter;
         var filtered = filter.Clauses > 0;
         var normTable = _normTable;
@@ -299,7 +303,7 @@ internal sealed class ColumnSearch
                 if (live is not null && !live.Get(doc)) continue;
                 if (filtered && !filter.Matches(facets[doc])) continue;
                 docBuffer[n] = doc;
-                if (scoring) scores[n] = Score(tfWeights, weight, freqs[p], norms, doc, normTable);
+                if (scoring) scores[n] = Score(clause, freqs[p], norms, doc, normTable);
                 n++;
             }
             lead.Position = p;
@@ -335,8 +339,7 @@ internal sealed class ColumnSearch
         {
             var postings = optional[j];
             if (postings is null) continue;
-            var weight = _optional[j].Weight;
-            var tfWeights = _optional[j].TfWeights;
+            var clause = _optional[j];
             var clauseNorms = norms[j];
             int[] docs = postings.Docs, freqs = postings.Freqs;
             while (true)
@@ -349,7 +352,7 @@ internal sealed class ColumnSearch
                 {
                     var doc = docs[pos];
                     if (doc > last) break;
-                    windowScores[doc - first] += Score(tfWeights, weight, freqs[pos], clauseNorms, doc, normTable);
+                    windowScores[doc - first] += Score(clause, freqs[pos], clauseNorms, doc, normTable);
                     windowOverlap[doc - first]++;
                 }
                 postings.Position = pos;
@@ -391,7 +394,7 @@ internal sealed class ColumnSearch
             if (scoring)
             {
                 var sum = 0f;
-                for (var i = 0; i < required.Length; i++) sum += Score(clauses[i].Weight, required[i].Freq, norms[i], doc, normTable);
+                for (var i = 0; i < required.Length; i++) sum += Score(clauses[i], required[i].Freq, norms[i], doc, normTable);
                 scores[n] = sum;
             }
             n++;
@@ -436,7 +439,7 @@ internal sealed class ColumnSearch
 
     /// <summary>Adds an optional clause's score to the batch's documents that have its term (the postings are walked
     /// forward only, across batches), and counts the clause into their overlap for coord.</summary>
-    private void AddOptional(DocsEnum postings, float weight, byte[]? norms, int[] docBuffer, float[] scores, int[] overlap, int n)
+    private void AddOptional(DocsEnum postings, Clause clause, byte[]? norms, int[] docBuffer, float[] scores, int[] overlap, int n)
     {
         var normTable = _normTable;
         var at = postings.DocID;
@@ -449,7 +452,7 @@ internal sealed class ColumnSearch
                 if (at == DocIdSetIterator.NO_MORE_DOCS) return;
             }
             if (at != doc) continue;
-            scores[i] += Score(weight, postings.Freq, norms, doc, normTable);
+            scores[i] += Score(clause, postings.Freq, norms, doc, normTable);
             overlap[i]++;
         }
     }
@@ -494,17 +497,12 @@ internal sealed class ColumnSearch
     /// <summary>The relevance factor per credit grade (indexed by the grade's value), as <see cref="LuceneReference"/> applies it.</summary>
     internal static readonly float[] GradeBoosts = Enumerable.Range(0, 8).Select(g => CreditPolicy.RelevanceBoost((CreditGrade)g)).ToArray();
 
-    /// <summary><see cref="Score(float, int, byte[], int, float[])"/> with √freq × weight from the clause's table.</summary>
+    /// <summary>A clause's score for a document: √freq × weight (DefaultSimilarity's tf; from the clause's table for small
+    /// frequencies) × the document's length norm, as Lucene's TermScorer computes it.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static float Score(float[] tfWeights, float weight, int freq, byte[]? norms, int doc, float[] normTable)
+    private static float Score(Clause clause, int freq, byte[]? norms, int doc, float[] normTable)
     {
-        var raw = (uint)freq < TfTableSize ? tfWeights[freq] : MathF.Sqrt(freq) * weight;
-        return norms is null ? raw : raw * normTable[norms[doc]];
-    }
-
-    private static float Score(float weight, int freq, byte[]? norms, int doc, float[] normTable)
-    {
-        var raw = MathF.Sqrt(freq) * weight; // DefaultSimilarity: tf = √freq
+        var raw = (uint)freq < TfTableSize ? clause.TfWeights[freq] : MathF.Sqrt(freq) * clause.Weight;
         return norms is null ? raw : raw * normTable[norms[doc]];
     }
 

@@ -445,4 +445,3 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
         _writeLock.Dispose();
     }
 }
-

@@ -132,9 +132,11 @@ public static class SearchCommands
         // compiled nothing for half a second (on two busy cores its background thread can take several seconds to
         // promote the hot loops out of their first, unoptimised tiers); at most 20 s.
         var warm = Stopwatch.StartNew();
-        var quietSince = warm.Elapsed;
+        var quietSince = TimeSpan.Zero;
         var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
-        for (var i = 0; i < Math.Min(3, n) || (n > 1 && warm.ElapsedMilliseconds < 20_000 && (warm.ElapsedMilliseconds < 1000 || (warm.Elapsed - quietSince).TotalMilliseconds < 500)); i++)
+        bool Settled() => warm.Elapsed.TotalSeconds >= 20
+                          || (warm.Elapsed.TotalSeconds >= 1 && (warm.Elapsed - quietSince).TotalMilliseconds >= 500);
+        for (var i = 0; i < Math.Min(3, n) || (n > 1 && !Settled()); i++)
         {
             await run();
             var now = System.Runtime.JitInfo.GetCompiledMethodCount();
