@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
@@ -194,16 +195,57 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
     {
         private bool _completed;
 
+        /// <summary>
+        /// Each adding thread writes its own part (a writer over its own folder: one in-memory segment, no locks shared
+        /// with the other threads), and completion flushes the parts in parallel and adds them to the generation as they
+        /// are. One writer with a buffer per thread would flush every buffer in turn on the committing thread at the end,
+        /// a tenth of a rebuild spent on one core.
+        /// </summary>
+        private readonly ConcurrentBag<IndexWriter> _idle = [];
+        private readonly List<(LuceneDirectory Directory, IndexWriter Writer)> _parts = [];
+
+        private IndexWriter TakePart()
+        {
+            if (_idle.TryTake(out var writer)) return writer;
+            lock (_parts)
+            {
+                var directory = root is null ? new RAMDirectory() : (LuceneDirectory)new UnsyncedDirectory(PartFolder(_parts.Count));
+                var config = new IndexWriterConfig(ChineseAnalyzer.Version, new ChineseAnalyzer(outputUnigrams: true))
+                {
+                    OpenMode = OpenMode.CREATE,
+                    RAMBufferSizeMB = Math.Max(64, 512.0 / Math.Max(2, Environment.ProcessorCount)),
+                    MaxThreadStates = 1,
+                    UseCompoundFile = false,
+                    MergePolicy = NoMergePolicy.NO_COMPOUND_FILES,
+                };
+                writer = new IndexWriter(directory, config);
+                _parts.Add((directory, writer));
+                return writer;
+            }
+        }
+
+        private string PartFolder(int i) => Path.Combine(root!, generation.Name, "parts", i.ToString(CultureInfo.InvariantCulture));
+
         /// <summary>Thread-safe: the writer analyses documents on the calling thread, so callers add from several.</summary>
         public Task AddAsync(IReadOnlyCollection<ProductDocument> documents, CancellationToken ct)
         {
             ct.ThrowIfCancellationRequested();
-            generation.Writer.AddDocuments(documents.Select(ToLucene));
+            var writer = TakePart();
+            try { writer.AddDocuments(documents.Select(ToLucene)); }
+            finally { _idle.Add(writer); }
             return Task.CompletedTask;
         }
 
         public async Task CompleteAsync(long feedCursor, CancellationToken ct)
         {
+            // Every part flushes its buffer on its own core; the generation then takes their segments without merging.
+            Parallel.ForEach(_parts, part =>
+            {
+                part.Writer.Commit();
+                part.Writer.Dispose(); // AddIndexes takes each part's write lock
+            });
+            generation.Writer.AddIndexes(_parts.Select(p => p.Directory).ToArray());
+            DisposeParts();
             generation.Writer.SetCommitData(CommitData(feedCursor));
             generation.Writer.Commit();
             if (owner is null)
@@ -235,10 +277,33 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
             }
         }
 
+        private void DisposeParts()
+        {
+            foreach (var (directory, writer) in _parts)
+            {
+                writer.Dispose();
+                directory.Dispose();
+            }
+            _parts.Clear();
+            if (root is not null && System.IO.Directory.Exists(Path.Combine(root, generation.Name, "parts")))
+                System.IO.Directory.Delete(Path.Combine(root, generation.Name, "parts"), recursive: true);
+        }
+
         public void Dispose()
         {
-            if (!_completed) generation.DisposeOnce();
+            if (_completed) return;
+            DisposeParts();
+            generation.DisposeOnce();
         }
+    }
+
+    /// <summary>
+    /// A rebuild part's folder: its files are copied into the generation, which is what gets synced to disk, so the
+    /// part's own commit need not wait for the disk.
+    /// </summary>
+    private sealed class UnsyncedDirectory(string path) : MMapDirectory(new DirectoryInfo(path))
+    {
+        public override void Sync(ICollection<string> names) { }
     }
 
     /// <summary>
