@@ -20,7 +20,7 @@ public sealed class ChineseAnalyzer : Analyzer
 
     public const LuceneVersion Version = LuceneVersion.LUCENE_48;
 
-    /// <summary>Index time with unigrams: Han characters go through <see cref="HanBigramFilter"/> (the same tokens, cheaper).</summary>
+    /// <summary>Index time with unigrams: <see cref="CatalogueTokenizer"/> (the same tokens, cheaper).</summary>
     private readonly bool _fastHan;
 
     /// <summary>The chain as Lucene's own filters build it (kept for query terms and to hold the fast one to).</summary>
@@ -30,13 +30,11 @@ public sealed class ChineseAnalyzer : Analyzer
 
     protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
     {
-        var source = new StandardTokenizer(Version, reader) { MaxTokenLength = 64 };
+        if (_fastHan) return new TokenStreamComponents(new CatalogueTokenizer(reader));
+        var source = new StandardTokenizer(Version, reader) { MaxTokenLength = CatalogueTokenizer.MaxTokenLength };
         TokenStream stream = new CJKWidthFilter(source);
         stream = new LowerCaseFilter(Version, stream);
-        if (_fastHan)
-            stream = new HanBigramFilter(stream);
-        else
-            stream = new CJKBigramFilter(stream, CJKScript.HAN | CJKScript.HIRAGANA | CJKScript.KATAKANA | CJKScript.HANGUL, _outputUnigrams);
+        stream = new CJKBigramFilter(stream, CJKScript.HAN | CJKScript.HIRAGANA | CJKScript.KATAKANA | CJKScript.HANGUL, _outputUnigrams);
         return new TokenStreamComponents(source, stream);
     }
 
