@@ -4,13 +4,12 @@ using Marketplace.Domain.Credit;
 namespace Marketplace.Search;
 
 /// <summary>
-/// All facet keys of a product in one 64-bit doc value, so counting facets costs one read per matching document:
+/// All facet keys of a product in one 64-bit value (a column of <see cref="PackedColumns"/>), so counting facets costs one read per matching document:
 /// county code offset (20 bits) | category (8) | certifications (4) | vendor credit grade (3) | price band (3). The
 /// province is the county's.
 /// </summary>
 internal static class FacetKeys
 {
-    public const string Field = "facets_dv";
     private const int CountyBase = 110000;
 
     public static long Pack(int countyId, int categoryId, Certification certs, long priceFen, CreditGrade grade) =>

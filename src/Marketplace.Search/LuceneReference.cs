@@ -1,5 +1,6 @@
 using Lucene.Net.Index;
 using Lucene.Net.Search;
+using Lucene.Net.Util;
 
 namespace Marketplace.Search;
 
@@ -24,16 +25,47 @@ internal static class LuceneReference
 
     public static Sort SortFor(SearchSort sort)
     {
-        var id = new SortField("id_dv", SortFieldType.INT64, true);
+        var id = Column(r => PackedColumns.Id(r), reverse: true);
         return sort switch
         {
-            SearchSort.PriceAsc => new Sort(new SortField("price_dv", SortFieldType.INT64), id),
-            SearchSort.PriceDesc => new Sort(new SortField("price_dv", SortFieldType.INT64, true), id),
-            SearchSort.Newest => new Sort(new SortField("listed_dv", SortFieldType.INT64, true), id),
-            SearchSort.Sales => new Sort(new SortField("sales_dv", SortFieldType.INT64, true), id),
-            SearchSort.Credit => new Sort(new SortField("credit_dv", SortFieldType.INT64, true), id),
+            SearchSort.PriceAsc => new Sort(Column(PackedColumns.Price, reverse: false), id),
+            SearchSort.PriceDesc => new Sort(Column(PackedColumns.Price, reverse: true), id),
+            SearchSort.Newest => new Sort(Column(PackedColumns.Listed, reverse: true), id),
+            SearchSort.Sales => new Sort(Column(r => PackedColumns.Sales(r), reverse: true), id),
+            SearchSort.Credit => new Sort(Column(PackedColumns.Credit, reverse: true), id),
             _ => new Sort(SortField.FIELD_SCORE, id),
         };
+    }
+
+    private static SortField Column(Func<ReadOnlySpan<byte>, long> column, bool reverse) =>
+        new(PackedColumns.Field, new ColumnComparerSource(column), reverse);
+
+    /// <summary>Orders by one column of the packed doc value, as Lucene's own comparer orders a numeric doc value.</summary>
+    private sealed class ColumnComparerSource(Func<ReadOnlySpan<byte>, long> column) : FieldComparerSource
+    {
+        public override FieldComparer NewComparer(string fieldname, int numHits, int sortPos, bool reversed) => new Comparer(numHits, column);
+
+        private sealed class Comparer(int numHits, Func<ReadOnlySpan<byte>, long> column) : FieldComparer<J2N.Numerics.Int64>
+        {
+            private readonly long[] _slots = new long[numHits];
+            private readonly BytesRef _scratch = new();
+            private BinaryDocValues? _values;
+            private long _bottom, _top;
+
+            private long Value(int doc) => PackedColumns.Get(_values, doc, _scratch, column);
+            public override int Compare(int slot1, int slot2) => _slots[slot1].CompareTo(_slots[slot2]);
+            public override void SetBottom(int slot) => _bottom = _slots[slot];
+            public override void SetTopValue(J2N.Numerics.Int64 value) => _top = value.ToInt64();
+            public override int CompareBottom(int doc) => _bottom.CompareTo(Value(doc));
+            public override int CompareTop(int doc) => _top.CompareTo(Value(doc));
+            public override void Copy(int slot, int doc) => _slots[slot] = Value(doc);
+            public override FieldComparer SetNextReader(AtomicReaderContext context)
+            {
+                _values = context.AtomicReader.GetBinaryDocValues(PackedColumns.Field);
+                return this;
+            }
+            public override J2N.Numerics.Int64 this[int slot] => J2N.Numerics.Int64.GetInstance(_slots[slot]);
+        }
     }
 
     /// <summary>
@@ -44,7 +76,8 @@ internal static class LuceneReference
 
     private sealed class GradeBoostCollector(ICollector inner) : ICollector
     {
-        private NumericDocValues? _facets;
+        private BinaryDocValues? _columns;
+        private readonly BytesRef _scratch = new();
         private int _doc;
 
         public void SetScorer(Scorer scorer) => inner.SetScorer(new BoostedScorer(scorer, this));
@@ -57,13 +90,13 @@ internal static class LuceneReference
 
         public void SetNextReader(AtomicReaderContext context)
         {
-            _facets = context.AtomicReader.GetNumericDocValues(FacetKeys.Field);
+            _columns = context.AtomicReader.GetBinaryDocValues(PackedColumns.Field);
             inner.SetNextReader(context);
         }
 
         public bool AcceptsDocsOutOfOrder => inner.AcceptsDocsOutOfOrder;
 
-        private float Boost() => ColumnSearch.GradeBoosts[_facets is null ? 0 : FacetKeys.Grade(_facets.Get(_doc))];
+        private float Boost() => ColumnSearch.GradeBoosts[FacetKeys.Grade(PackedColumns.Get(_columns, _doc, _scratch, PackedColumns.Facets))];
 
         private sealed class BoostedScorer(Scorer scorer, GradeBoostCollector owner) : Scorer(scorer.Weight)
         {

@@ -30,7 +30,7 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
     /// none: built before it existed) is rebuilt beside at start rather than read wrongly.
     /// </summary>
     public const string FormatKey = "format";
-    public const string CurrentFormat = "2"; // 2: vendor credit grade in the facet keys, credit_dv
+    public const string CurrentFormat = "3"; // 2: vendor credit grade in the facet keys, credit_dv; 3: one packed column field
 
     private static Dictionary<string, string> CommitData(long cursor) =>
         new() { [CursorKey] = cursor.ToString(CultureInfo.InvariantCulture), [FormatKey] = CurrentFormat };
@@ -442,24 +442,20 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
     static LuceneSearchIndex() => Text.Freeze();
 
     /// <summary>
-    /// A product as the index keeps it: the id term (for updates and deletes), three text fields, and doc values that
-    /// searches read into <see cref="SegmentColumns"/> (id, packed facet keys, the sort keys). Filters are tested
+    /// A product as the index keeps it: the id term (for updates and deletes), three text fields, and one binary doc value
+    /// that searches read into <see cref="SegmentColumns"/> (<see cref="PackedColumns"/>: id, packed facet keys, the sort keys). Filters are tested
     /// against the packed facet keys, so no per-facet terms are indexed.
     /// </summary>
     internal static Document ToLucene(ProductDocument d) =>
     [
         new StringField("id", Key(d.Id), Field.Store.NO),
-        new NumericDocValuesField("id_dv", d.Id),
         new Field("name", d.Name, Text),
         new Field("category", d.CategoryName, Text),
         // Matching uses one catch-all field: one posting list per term instead of a disjunction over six.
         new Field("all", string.Join(' ', d.Name, d.CategoryName, d.VendorName, d.ProvinceName, d.CountyName,
             string.Join(' ', CertificationFlags.Where(c => d.Certifications.HasFlag(c)).Select(CertificationLabel)), d.Description), Text),
-        new NumericDocValuesField(FacetKeys.Field, FacetKeys.Pack(d.CountyId, d.CategoryId, d.Certifications, d.PriceFen, d.VendorGrade)),
-        new NumericDocValuesField("price_dv", d.PriceFen),
-        new NumericDocValuesField("listed_dv", d.ListedAt.Ticks),
-        new NumericDocValuesField("sales_dv", d.SalesCount),
-        new NumericDocValuesField("credit_dv", FacetKeys.CreditKey(d.VendorGrade, d.SalesCount)),
+        new BinaryDocValuesField(PackedColumns.Field, new BytesRef(PackedColumns.Pack(d.Id,
+            FacetKeys.Pack(d.CountyId, d.CategoryId, d.Certifications, d.PriceFen, d.VendorGrade), d.PriceFen, d.ListedAt.Ticks, d.SalesCount))),
     ];
 
     public static readonly Certification[] CertificationFlags =

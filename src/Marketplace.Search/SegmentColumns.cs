@@ -1,6 +1,9 @@
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Lucene.Net.Index;
+using Lucene.Net.Util;
+using Marketplace.Domain.Credit;
 
 namespace Marketplace.Search;
 
@@ -54,29 +57,31 @@ internal sealed class SegmentColumns
     {
         var n = reader.MaxDoc;
         var ids = new int[n];
-        var facets = Read(reader, FacetKeys.Field, n);
-        var idValues = Read(reader, "id_dv", n);
+        var facets = new long[n];
         var counties = new int[n];
-        for (var d = 0; d < n; d++)
+        var prices = new long[n];
+        var listed = new long[n];
+        var sales = new long[n];
+        var credit = new long[n];
+        var values = reader.GetBinaryDocValues(PackedColumns.Field);
+        if (values is not null)
         {
-            ids[d] = (int)idValues[d];
-            counties[d] = Ordinal(FacetKeys.County(facets[d]));
+            var bytes = new BytesRef();
+            for (var d = 0; d < n; d++)
+            {
+                values.Get(d, bytes);
+                if (bytes.Length != PackedColumns.Length) continue; // a deleted slot of a document without the field
+                var row = bytes.Bytes.AsSpan(bytes.Offset, bytes.Length);
+                ids[d] = PackedColumns.Id(row);
+                facets[d] = PackedColumns.Facets(row);
+                counties[d] = Ordinal(FacetKeys.County(facets[d]));
+                prices[d] = PackedColumns.Price(row);
+                listed[d] = PackedColumns.Listed(row);
+                sales[d] = PackedColumns.Sales(row);
+                credit[d] = PackedColumns.Credit(row);
+            }
         }
-        return new SegmentColumns
-        {
-            Ids = ids, Facets = facets, Counties = counties,
-            Prices = Read(reader, "price_dv", n), Listed = Read(reader, "listed_dv", n), Sales = Read(reader, "sales_dv", n),
-            Credit = Read(reader, "credit_dv", n),
-        };
-    }
-
-    private static long[] Read(AtomicReader reader, string field, int n)
-    {
-        var values = new long[n];
-        var dv = reader.GetNumericDocValues(field);
-        if (dv is null) return values;
-        for (var d = 0; d < n; d++) values[d] = dv.Get(d);
-        return values;
+        return new SegmentColumns { Ids = ids, Facets = facets, Counties = counties, Prices = prices, Listed = listed, Sales = sales, Credit = credit };
     }
 
     private static int Ordinal(int countyCode)
@@ -96,5 +101,43 @@ internal sealed class SegmentColumns
             CountyOrdinals[countyCode] = ordinal; // published after its code, so a reader of the ordinal finds the code
             return ordinal;
         }
+    }
+}
+
+/// <summary>
+/// The per-document values searches read (product id, packed facet keys, price, listing time, sales) in one 32-byte
+/// binary doc value. One field instead of five numeric ones: Lucene.Net's writer measures its buffers' memory on every
+/// value added, a tenth of a rebuild's processor time with five fields. The credit sort key is the facet keys' grade
+/// with the sales.
+/// </summary>
+internal static class PackedColumns
+{
+    public const string Field = "cols";
+    public const int Length = 32;
+
+    public static byte[] Pack(int id, long facets, long priceFen, long listedTicks, int sales)
+    {
+        var row = new byte[Length];
+        BinaryPrimitives.WriteInt32LittleEndian(row, id);
+        BinaryPrimitives.WriteInt64LittleEndian(row.AsSpan(4), facets);
+        BinaryPrimitives.WriteInt64LittleEndian(row.AsSpan(12), priceFen);
+        BinaryPrimitives.WriteInt64LittleEndian(row.AsSpan(20), listedTicks);
+        BinaryPrimitives.WriteInt32LittleEndian(row.AsSpan(28), sales);
+        return row;
+    }
+
+    public static int Id(ReadOnlySpan<byte> row) => BinaryPrimitives.ReadInt32LittleEndian(row);
+    public static long Facets(ReadOnlySpan<byte> row) => BinaryPrimitives.ReadInt64LittleEndian(row[4..]);
+    public static long Price(ReadOnlySpan<byte> row) => BinaryPrimitives.ReadInt64LittleEndian(row[12..]);
+    public static long Listed(ReadOnlySpan<byte> row) => BinaryPrimitives.ReadInt64LittleEndian(row[20..]);
+    public static int Sales(ReadOnlySpan<byte> row) => BinaryPrimitives.ReadInt32LittleEndian(row[28..]);
+    public static long Credit(ReadOnlySpan<byte> row) => FacetKeys.CreditKey((CreditGrade)FacetKeys.Grade(Facets(row)), Sales(row));
+
+    /// <summary>One column of the document <paramref name="doc"/> (0 when it has none).</summary>
+    public static long Get(BinaryDocValues? values, int doc, BytesRef scratch, Func<ReadOnlySpan<byte>, long> column)
+    {
+        if (values is null) return 0;
+        values.Get(doc, scratch);
+        return scratch.Length == Length ? column(scratch.Bytes.AsSpan(scratch.Offset, scratch.Length)) : 0;
     }
 }

@@ -9,7 +9,7 @@ namespace Marketplace.Tools;
 /// The baseline bench-search measures the engine against, in the same run on the same index: what Lucene's own API
 /// does for the same request, as this project did before its array-based executor — a BooleanQuery (MUST all:t,
 /// SHOULD name:t^3 and category:t^1.5 per term) through IndexSearcher with a TopFieldCollector, and every hit's
-/// packed facet doc value read through NumericDocValues for the filters and the facet counts.
+/// packed facet keys read through BinaryDocValues for the filters and the facet counts.
 /// </summary>
 internal sealed class ReferenceSearch : IDisposable
 {
@@ -41,7 +41,8 @@ internal sealed class ReferenceSearch : IDisposable
 
     private sealed class FilteringFacetCollector(ICollector top, ColumnSearch.Filter filter) : ICollector
     {
-        private NumericDocValues? _packed;
+        private BinaryDocValues? _columns;
+        private readonly Lucene.Net.Util.BytesRef _scratch = new();
         private readonly long[] _categories = new long[256], _certs = new long[16], _prices = new long[8];
         private readonly Dictionary<int, long> _counties = [];
         public long Total;
@@ -52,12 +53,12 @@ internal sealed class ReferenceSearch : IDisposable
         public void SetNextReader(AtomicReaderContext context)
         {
             top.SetNextReader(context);
-            _packed = context.AtomicReader.GetNumericDocValues(FacetKeys.Field);
+            _columns = context.AtomicReader.GetBinaryDocValues(PackedColumns.Field);
         }
 
         public void Collect(int doc)
         {
-            var packed = _packed!.Get(doc);
+            var packed = PackedColumns.Get(_columns, doc, _scratch, PackedColumns.Facets);
             if (!filter.Matches(packed)) return;
             Total++;
             top.Collect(doc);

@@ -185,8 +185,9 @@ public sealed class SearchEquivalenceTests : IDisposable
         var top = TopFieldCollector.Create(sort, Math.Max(1, reader.MaxDoc), null, true, r.Sort == SearchSort.Relevance, false, false);
         searcher.Search(query, LuceneReference.BoostedByGrade(top));
         var docs = top.GetTopDocs();
-        var ids = MultiDocValues.GetNumericValues(reader, "id_dv");
-        return (docs.ScoreDocs.Select(sd => (int)ids.Get(sd.Doc)).ToList(), docs.TotalHits);
+        var ids = MultiDocValues.GetBinaryValues(reader, PackedColumns.Field);
+        var scratch = new Lucene.Net.Util.BytesRef();
+        return (docs.ScoreDocs.Select(sd => (int)PackedColumns.Get(ids, sd.Doc, scratch, r => PackedColumns.Id(r))).ToList(), docs.TotalHits);
     }
 
     public void Dispose()
