@@ -28,6 +28,7 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
     public DbSet<CartItem> CartItems => Set<CartItem>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<JobLease> JobLeases => Set<JobLease>();
+    public DbSet<StoredFile> StoredFiles => Set<StoredFile>();
     public DbSet<Order> Orders => Set<Order>();
     public DbSet<OrderLine> OrderLines => Set<OrderLine>();
     public DbSet<OrderHistory> OrderHistory => Set<OrderHistory>();
@@ -221,6 +222,12 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
             e.Property(x => x.Reason).HasMaxLength(500);
             e.HasOne<Product>().WithMany().HasForeignKey(x => x.ProductId).OnDelete(DeleteBehavior.Restrict);
             e.HasIndex(x => new { x.ProductId, x.Id });
+        });
+
+        builder.Entity<StoredFile>(e =>
+        {
+            e.HasKey(x => x.Name);
+            e.Property(x => x.Name).HasMaxLength(200).IsUnicode(false);
         });
 
         builder.Entity<JobLease>(e =>

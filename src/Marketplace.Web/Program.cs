@@ -182,8 +182,15 @@ builder.Services.AddScoped<Marketplace.Web.Features.Pavilions.PavilionQueries>()
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(new Marketplace.Web.Infrastructure.Images.ImageLimits());
 builder.Services.AddSingleton<Marketplace.Web.Infrastructure.Images.ProductImageProcessor>();
-builder.Services.AddSingleton<Marketplace.Web.Infrastructure.Images.IImageStore>(
-    new Marketplace.Web.Infrastructure.Images.LocalFolderImageStore(Path.Combine(dataFolder, "images")));
+// Uploaded files: this node's data folder (one node), or the database, so that every node serves what any node stored.
+var storage = config["Storage:Provider"] ?? "Folder";
+if (storage is not ("Folder" or "Database"))
+    throw new InvalidOperationException($"Storage:Provider must be Folder or Database, not '{storage}'.");
+Marketplace.Web.Infrastructure.Images.IFileBlobs Blobs(IServiceProvider sp, string name) => storage == "Database"
+    ? new Marketplace.Web.Infrastructure.Images.DatabaseBlobs(sp.GetRequiredService<IServiceScopeFactory>(), name)
+    : new Marketplace.Web.Infrastructure.Images.FolderBlobs(Path.Combine(dataFolder, name));
+builder.Services.AddSingleton<Marketplace.Web.Infrastructure.Images.IImageStore>(sp =>
+    new Marketplace.Web.Infrastructure.Images.ImageStore(Blobs(sp, "images")));
 builder.Services.AddScoped<Marketplace.Web.Features.Admission.AdmissionService>();
 builder.Services.AddScoped<Marketplace.Web.Features.Catalog.CatalogService>();
 builder.Services.AddScoped<Marketplace.Web.Features.Quota.QuotaService>();
@@ -198,7 +205,7 @@ builder.Services.AddScoped(sp => new Marketplace.Data.Quota.MonthEndJob(sp.GetRe
 builder.Services.AddScoped<Marketplace.Web.Features.Buying.CheckoutService>();
 builder.Services.AddSingleton<Marketplace.Web.Features.Buying.OrderNumbers>();
 builder.Services.AddScoped<Marketplace.Web.Features.Buying.OrderService>();
-builder.Services.AddSingleton(sp => new Marketplace.Web.Infrastructure.Images.InvoiceStore(Path.Combine(dataFolder, "invoices"),
+builder.Services.AddSingleton(sp => new Marketplace.Web.Infrastructure.Images.InvoiceStore(Blobs(sp, "invoices"),
     sp.GetRequiredService<Marketplace.Web.Infrastructure.Images.ProductImageProcessor>()));
 builder.Services.AddScoped<Marketplace.Data.Quota.OutboxDispatcher>();
 // Payments: bank transfer always; card through Stripe only when Payments:Stripe:SecretKey and WebhookSecret are set.

@@ -88,15 +88,16 @@ public class ImagePipelineTests
         var folder = Directory.CreateTempSubdirectory("mp-img-").FullName;
         try
         {
-            var store = new LocalFolderImageStore(folder);
+            var files = new FolderBlobs(folder);
+            var store = new ImageStore(files);
             var key = await store.SaveAsync(_processor.Process(TestImages.Jpeg()).Renditions, CancellationToken.None);
-            Assert.True(LocalFolderImageStore.IsValidKey(key));
-            Assert.Equal(3, store.AllFiles().Count());
-            Assert.DoesNotContain(store.AllFiles(), f => f.EndsWith(".tmp", StringComparison.Ordinal));
-            using (var s = store.OpenRead(key, ImageSize.Thumb)) Assert.NotNull(s);
-            Assert.Null(store.OpenRead("../../etc/passwd", ImageSize.Thumb));
+            Assert.True(ImageStore.IsValidKey(key));
+            Assert.Equal(3, files.AllFiles().Count());
+            Assert.DoesNotContain(files.AllFiles(), f => f.EndsWith(".tmp", StringComparison.Ordinal));
+            await using (var s = await store.OpenReadAsync(key, ImageSize.Thumb, CancellationToken.None)) Assert.NotNull(s);
+            Assert.Null(await store.OpenReadAsync("../../etc/passwd", ImageSize.Thumb, CancellationToken.None));
             store.Delete(key);
-            Assert.Empty(store.AllFiles());
+            Assert.Empty(files.AllFiles());
         }
         finally
         {

@@ -14,10 +14,16 @@ namespace Marketplace.Web.Tests;
 
 /// <summary>
 /// Two instances of the real app on one database (the SQLite file, or PostgreSQL in the PostgreSQL pass), each with
-/// its own embedded search index following the change feed: what a second web node behind a load balancer sees.
+/// its own embedded search index following the change feed and uploaded files in the database
+/// (<c>Storage:Provider=Database</c>): what a second web node behind a load balancer sees.
 /// </summary>
 public sealed class TwoNodeTests : IAsyncLifetime
 {
+    private sealed class FirstNode : MarketplaceAppFactory
+    {
+        protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings) { ["Storage:Provider"] = "Database" };
+    }
+
     /// <summary>The second node: its own data folder and index, the first node's database, no seeding of its own.</summary>
     private sealed class SecondNode(MarketplaceAppFactory first) : MarketplaceAppFactory
     {
@@ -26,6 +32,7 @@ public sealed class TwoNodeTests : IAsyncLifetime
             ["Seed:Demo"] = "false",
             ["Database:Provider"] = first.Database.Provider,
             ["Database:ConnectionString"] = first.Database.ConnectionString,
+            ["Storage:Provider"] = "Database",
         };
     }
 
@@ -34,7 +41,7 @@ public sealed class TwoNodeTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _a = new MarketplaceAppFactory();
+        _a = new FirstNode();
         _ = _a.Services; // the first node migrates and seeds
         await _a.SearchCaughtUpAsync();
         _b = new SecondNode(_a);
@@ -66,6 +73,32 @@ public sealed class TwoNodeTests : IAsyncLifetime
     {
         var client = node.CreateDefaultClient(new SharedCookies(jar));
         return client;
+    }
+
+    [Fact]
+    public async Task A_photo_stored_through_one_node_is_served_and_deleted_on_the_other()
+    {
+        var county = await _a.Db(db => db.Users.Where(u => u.UserName == "vendor").Select(u => u.Vendor!.CountyId).FirstAsync());
+        var vendor = await _a.SignedInAsync("vendor");
+        var created = await vendor.PostFormAsync("/vendor/products/new", "/vendor/products/new", new Dictionary<string, string>
+        {
+            ["Name"] = "两节点图片测试", ["CategoryId"] = "1", ["OriginCountyId"] = county.ToString(), ["Unit"] = "袋",
+            ["PriceYuan"] = "10", ["Stock"] = "1", ["MinOrderQuantity"] = "1",
+        });
+        var id = int.Parse(created.Headers.Location!.OriginalString.Split('/').Last());
+        Assert.Equal(HttpStatusCode.Redirect, (await vendor.PostFilesAsync($"/vendor/products/{id}", $"/vendor/products/{id}/photos", "photos", ("p.png", TestImages.Png(64, 64)))).StatusCode);
+        var (photoId, key) = await _a.Db(db => db.ProductPhotos.Where(p => p.ProductId == id).Select(p => new ValueTuple<int, string>(p.Id, p.StorageKey)).FirstAsync());
+
+        // Node B has no file of its own: it serves the rendition node A stored, byte for byte.
+        var fromA = await _a.CreateClient().GetByteArrayAsync($"/images/{key}/thumb.webp");
+        var onB = await _b.CreateClient().GetAsync($"/images/{key}/thumb.webp");
+        Assert.Equal(HttpStatusCode.OK, onB.StatusCode);
+        Assert.Equal(fromA, await onB.Content.ReadAsByteArrayAsync());
+        Assert.Empty(Directory.EnumerateFiles(_a.DataFolder, "*.webp", SearchOption.AllDirectories));
+
+        // Deleted through A: gone on B too.
+        Assert.Equal(HttpStatusCode.Redirect, (await vendor.PostFormAsync($"/vendor/products/{id}", $"/vendor/products/{id}/photos/{photoId}/delete", new Dictionary<string, string>())).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _b.CreateClient().GetAsync($"/images/{key}/thumb.webp")).StatusCode);
     }
 
     [Fact]

@@ -47,8 +47,9 @@ public static class StartupInitialization
             {
                 Seed = seed.Seed, Vendors = seed.Vendors, Products = seed.Products, BudgetUnits = seed.BudgetUnits, Quota = seed.Quota, Trade = seed.Trade,
             });
-            // The demo trade's orders share one invoice file in this node's invoice folder.
-            if (seed.Trade) services.GetRequiredService<Images.InvoiceStore>().EnsureFile(TradeDemoGenerator.DemoInvoiceKey, TradeDemoGenerator.DemoInvoicePdf());
+            // The demo trade's orders share one invoice file.
+            if (seed.Trade)
+                await services.GetRequiredService<Images.InvoiceStore>().EnsureFileAsync(TradeDemoGenerator.DemoInvoiceKey, TradeDemoGenerator.DemoInvoicePdf(), CancellationToken.None);
             var created = await accounts.EnsureDemoUsersAsync();
             logger.LogInformation("Demo accounts (password {Password}): {Accounts}", DemoAccounts.Password,
                 string.Join(", ", created.Select(a => $"{a.UserName} ({a.Role})")));

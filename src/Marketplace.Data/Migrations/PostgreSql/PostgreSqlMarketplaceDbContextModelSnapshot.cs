@@ -1625,6 +1625,25 @@ namespace Marketplace.Data.Migrations.PostgreSql
                     b.ToTable("RegionPolicies");
                 });
 
+            modelBuilder.Entity("Marketplace.Data.Entities.StoredFile", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("StoredFiles");
+                });
+
             modelBuilder.Entity("Marketplace.Data.Entities.UnitMonthStanding", b =>
                 {
                     b.Property<int>("Year")

@@ -1627,6 +1627,25 @@ namespace Marketplace.Data.Migrations.SqlServer
                     b.ToTable("RegionPolicies");
                 });
 
+            modelBuilder.Entity("Marketplace.Data.Entities.StoredFile", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(200)");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("StoredFiles");
+                });
+
             modelBuilder.Entity("Marketplace.Data.Entities.UnitMonthStanding", b =>
                 {
                     b.Property<int>("Year")

@@ -1576,6 +1576,25 @@ namespace Marketplace.Data.Migrations.Sqlite
                     b.ToTable("RegionPolicies");
                 });
 
+            modelBuilder.Entity("Marketplace.Data.Entities.StoredFile", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("StoredFiles");
+                });
+
             modelBuilder.Entity("Marketplace.Data.Entities.UnitMonthStanding", b =>
                 {
                     b.Property<int>("Year")

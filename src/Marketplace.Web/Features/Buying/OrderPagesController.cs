@@ -130,7 +130,7 @@ public sealed class OrderPagesController(MarketplaceDbContext db, OrderService o
             var subordinates = await UnitTree.SubordinatesAsync(db, unit, ct);
             key = await db.Orders.AsNoTracking().Where(o => o.Id == id && subordinates.Contains(o.BudgetUnitId)).Select(o => o.InvoiceKey).FirstOrDefaultAsync(ct);
         }
-        if (key is null || invoices.Open(key) is not { } file) return NotFound();
+        if (key is null || await invoices.OpenAsync(key, ct) is not { } file) return NotFound();
         Response.Headers.CacheControl = "private, no-store";
         return File(file.Stream, file.ContentType);
     }

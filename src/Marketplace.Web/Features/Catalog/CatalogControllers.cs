@@ -107,9 +107,9 @@ public sealed class ProductReviewController(CatalogService catalog) : Controller
 public sealed class ImagesController(IImageStore store) : Controller
 {
     [HttpGet("/images/{key:length(32)}/{size:regex(^(thumb|listing|detail)$)}.webp")]
-    public IActionResult Show(string key, string size)
+    public async Task<IActionResult> Show(string key, string size, CancellationToken ct)
     {
-        var stream = store.OpenRead(key, Enum.Parse<ImageSize>(size, ignoreCase: true));
+        var stream = await store.OpenReadAsync(key, Enum.Parse<ImageSize>(size, ignoreCase: true), ct);
         if (stream is null) return NotFound();
         Response.Headers.CacheControl = "public, max-age=31536000, immutable";
         return File(stream, "image/webp");

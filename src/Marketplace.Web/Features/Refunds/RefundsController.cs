@@ -65,7 +65,7 @@ public sealed class RefundsController(RefundService refunds, InvoiceStore docume
     public async Task<IActionResult> Photo(long id, int n, CancellationToken ct)
     {
         var refund = (await refunds.ListAsync(User.ToActor(), null, ct, id)).FirstOrDefault();
-        if (refund is null || n < 0 || n >= refund.Photos.Count || documents.Open(refund.Photos[n]) is not { } file) return NotFound();
+        if (refund is null || n < 0 || n >= refund.Photos.Count || await documents.OpenAsync(refund.Photos[n], ct) is not { } file) return NotFound();
         Response.Headers.CacheControl = "private, no-store";
         return File(file.Stream, file.ContentType);
     }

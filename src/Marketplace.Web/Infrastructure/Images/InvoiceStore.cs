@@ -6,10 +6,9 @@ namespace Marketplace.Web.Infrastructure.Images;
 /// The vendor's invoice for an order (发票): a PDF checked by content (header, end marker, size) or a photo/scan
 /// processed like product photos (JPEG/PNG/WebP, pixel limit, metadata stripped). Stored under a random key.
 /// </summary>
-public sealed class InvoiceStore(string root, ProductImageProcessor images)
+public sealed class InvoiceStore(IFileBlobs files, ProductImageProcessor images)
 {
     public const long MaxBytes = 10 * 1024 * 1024;
-    private readonly string _root = Directory.CreateDirectory(root).FullName;
 
     /// <param name="imagesOnly">For photos (e.g. of damaged goods in a refund request): PDFs are refused.</param>
     public async Task<string> SaveAsync(byte[] data, CancellationToken ct, bool imagesOnly = false)
@@ -33,33 +32,28 @@ public sealed class InvoiceStore(string root, ProductImageProcessor images)
             throw new ImageRejectedException("发票须为PDF或图片（JPEG、PNG、WebP）", "The invoice must be a PDF or an image (JPEG, PNG, WebP).");
 
         var key = Guid.NewGuid().ToString("N") + "." + extension;
-        var path = Path.Combine(_root, key);
-        await File.WriteAllBytesAsync(path + ".tmp", content, ct);
-        File.Move(path + ".tmp", path);
+        await files.PutAsync([(key, content)], ct);
         return key;
     }
 
     /// <summary>Writes a file under a fixed key unless it is there (the demo's shared invoice).</summary>
-    public void EnsureFile(string key, byte[] content)
+    public async Task EnsureFileAsync(string key, byte[] content, CancellationToken ct)
     {
-        var path = Path.Combine(_root, key);
-        if (File.Exists(path)) return;
-        File.WriteAllBytes(path + ".tmp", content);
-        File.Move(path + ".tmp", path, overwrite: true);
+        await using var existing = await files.OpenReadAsync(key, ct);
+        if (existing is null) await files.PutAsync([(key, content)], ct);
     }
 
     /// <summary>Removes a stored file (a step that stored it and then failed undoes it).</summary>
     public void Delete(string key)
     {
-        if (Open(key) is not { } file) return;
-        file.Stream.Dispose();
-        File.Delete(Path.Combine(_root, key));
+        if (IsValidKey(key)) files.Delete([key]);
     }
 
-    public (Stream Stream, string ContentType)? Open(string key)
-    {
-        if (key.Length is not (36 or 37) || !key[..32].All(char.IsAsciiHexDigitLower) || key[32..] is not (".pdf" or ".webp")) return null;
-        var path = Path.Combine(_root, key);
-        return File.Exists(path) ? (File.OpenRead(path), key.EndsWith(".pdf", StringComparison.Ordinal) ? "application/pdf" : "image/webp") : null;
-    }
+    public async Task<(Stream Stream, string ContentType)?> OpenAsync(string key, CancellationToken ct) =>
+        IsValidKey(key) && await files.OpenReadAsync(key, ct) is { } stream
+            ? (stream, key.EndsWith(".pdf", StringComparison.Ordinal) ? "application/pdf" : "image/webp")
+            : null;
+
+    private static bool IsValidKey(string key) =>
+        key.Length is 36 or 37 && key[..32].All(char.IsAsciiHexDigitLower) && key[32..] is ".pdf" or ".webp";
 }
