@@ -442,9 +442,9 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
     static LuceneSearchIndex() => Text.Freeze();
 
     /// <summary>
-    /// A product as the index keeps it: the id term (for updates and deletes), three text fields, and one binary doc value
-    /// that searches read into <see cref="SegmentColumns"/> (<see cref="PackedColumns"/>: id, packed facet keys, the sort keys). Filters are tested
-    /// against the packed facet keys, so no per-facet terms are indexed.
+    /// A product as the index keeps it: the id term (for updates and deletes), three text fields, and one binary doc
+    /// value that searches read into <see cref="SegmentColumns"/> (<see cref="PackedColumns"/>: id, packed facet keys,
+    /// the sort keys). Filters are tested against the packed facet keys, so no per-facet terms are indexed.
     /// </summary>
     internal static Document ToLucene(ProductDocument d) =>
     [
