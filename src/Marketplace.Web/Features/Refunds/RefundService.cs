@@ -39,8 +39,10 @@ public sealed class RefundService(MarketplaceDbContext db, OrderService orders, 
     }
 
     /// <summary>
-    /// The buyer's refund request. Who may ask and for how much is checked first; the photos are decoded and stored
-    /// last, and removed again if anything after them fails, so a refused request leaves no files behind.
+    /// The buyer's refund request. Who may ask and for how much is checked first (so a refused request stores no
+    /// photos); the photos are stored next, outside the transaction (a database file store writes through its own
+    /// connection, which must not wait behind this request's transaction), and removed again if recording the request
+    /// fails. The transaction that records it checks again.
     /// </summary>
     public async Task<long> RequestAsync(Actor buyer, long orderId, Money amount, string? reason, IReadOnlyList<byte[]> photos,
         Infrastructure.Images.InvoiceStore store, CancellationToken ct)
@@ -48,14 +50,12 @@ public sealed class RefundService(MarketplaceDbContext db, OrderService orders, 
         if (!buyer.Is(Roles.Buyer)) throw new ForbiddenException("只有采购单位可以申请退款", "Only the buying unit can ask for a refund.");
         if (photos.Count > MaxPhotos) throw new DomainException($"最多上传{MaxPhotos}张照片", $"At most {MaxPhotos} photos.");
         if ((reason?.Trim().Length ?? 0) > 500) throw new DomainException("退款原因不能超过500字", "The reason may have at most 500 characters.");
+        await CheckedOrderAsync(db.Orders.AsNoTracking(), buyer, orderId, amount, reason, ct);
         var photoKeys = new List<string>();
         try
         {
-            return await RequestCheckedAsync(buyer, orderId, amount, reason, async () =>
-            {
-                foreach (var photo in photos) photoKeys.Add(await store.SaveAsync(photo, ct, imagesOnly: true));
-                return photoKeys;
-            }, ct);
+            foreach (var photo in photos) photoKeys.Add(await store.SaveAsync(photo, ct, imagesOnly: true));
+            return await RecordRequestAsync(buyer, orderId, amount, reason, photoKeys, ct);
         }
         catch
         {
@@ -64,16 +64,22 @@ public sealed class RefundService(MarketplaceDbContext db, OrderService orders, 
         }
     }
 
-    private async Task<long> RequestCheckedAsync(Actor buyer, long orderId, Money amount, string? reason, Func<Task<List<string>>> storePhotos, CancellationToken ct)
+    /// <summary>The order, if <paramref name="buyer"/> may ask for <paramref name="amount"/> back on it now.</summary>
+    private async Task<Order> CheckedOrderAsync(IQueryable<Order> orders, Actor buyer, long orderId, Money amount, string? reason, CancellationToken ct)
+    {
+        var order = await orders.Where(o => o.Id == orderId).VisibleTo(buyer).FirstOrDefaultAsync(ct) ?? throw new NotFoundException();
+        // Money already asked for (and not refused) cannot be asked for again.
+        var open = await db.RefundRequests.Where(r => r.OrderId == orderId && RefundRules.OpenStates.Contains(r.Status))
+            .SumAsync(r => r.AmountFen, ct);
+        RefundRules.CheckRequest(order.Status, new Money(order.PaidFen), new Money(order.RefundedFen + open), amount, reason);
+        return order;
+    }
+
+    private async Task<long> RecordRequestAsync(Actor buyer, long orderId, Money amount, string? reason, IReadOnlyList<string> photoKeys, CancellationToken ct)
     {
         return await InTransactionAsync(async () =>
         {
-            var order = await db.Orders.Where(o => o.Id == orderId).VisibleTo(buyer).FirstOrDefaultAsync(ct) ?? throw new NotFoundException();
-            // Money already asked for (and not refused) cannot be asked for again.
-            var open = await db.RefundRequests.Where(r => r.OrderId == orderId && RefundRules.OpenStates.Contains(r.Status))
-                .SumAsync(r => r.AmountFen, ct);
-            RefundRules.CheckRequest(order.Status, new Money(order.PaidFen), new Money(order.RefundedFen + open), amount, reason);
-            var photoKeys = await storePhotos();
+            var order = await CheckedOrderAsync(db.Orders, buyer, orderId, amount, reason, ct);
             var refund = new RefundRequest
             {
                 OrderId = orderId, AmountFen = amount.Fen, Reason = reason!.Trim(), PhotoKeys = string.Join(' ', photoKeys), Status = RefundStatus.Requested,
