@@ -31,6 +31,9 @@ public static class Program
           bench-finance [--db FILE | …] [--year Y --month M] [--region CODE] [--iterations 20]
               p50/p95 of the dashboard's sections and a full CSV export for a region, on a seeded database.
 
+          store-files [--db FILE | …] --data-folder FOLDER
+              Copy a node's uploaded files (its DataFolder's images/ and invoices/) into the database, for
+              Storage:Provider=Database (one node becoming several). Files already there are kept; safe to repeat.
           reindex  [--db FILE | …] [--index FOLDER]
               Rebuild the embedded search index from the database (default folder: App_Data/search-index).
           baseline-server [--db FILE | …] [--url http://127.0.0.1:5099]
@@ -40,7 +43,7 @@ public static class Program
               p50/p95/p99 of typical queries on the index, next to a SQL LIKE scan of the same database
               (--only: just the queries whose name contains TEXT, e.g. 茶).
           bench-analysis [--db FILE | …] [--products 100000] [--rounds 7]
-              Index-time analysis of the products' text: Lucene's CJK bigram filter against the engine's own, in
+              Index-time analysis of the products' text: Lucene's chain against the engine's single pass, in
               alternating rounds in one process (the median round of each and their ratio).
           load     [--url http://127.0.0.1:5080] [--paths /,/categories/1,…] [--seconds 10] [--concurrency 8]
               Bounded load against a running app on loopback; prints p50/p95/p99 per path.
@@ -80,6 +83,7 @@ public static class Program
                 "bench-finance" => await WithDb(options, db => FinanceCommands.BenchAsync(db, Int(options, "year", 0), Int(options, "month", 0),
                     Int(options, "region", 0), Int(options, "iterations", 20))),
                 "baseline-server" => await BaselineServer.RunAsync(Database(options), options),
+                "store-files" => await WithDb(options, db => StorageCommands.RunAsync(db, options)),
                 "reindex" => await WithDb(options, db => SearchCommands.ReindexAsync(db, IndexPath(options))),
                 "bench-search" => await WithDb(options, db => SearchCommands.BenchAsync(db, IndexPath(options),
                     Int(options, "iterations", 200), Int(options, "like-iterations", 10), options.GetValueOrDefault("rebuild") == "true",
