@@ -55,6 +55,41 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
         _root = System.IO.Directory.CreateDirectory(path).FullName;
         var name = ReadPointer(_root) ?? "";
         _current = Generation.Open(FSDirectory.Open(Path.Combine(_root, name)), name, OpenMode.CREATE_OR_APPEND);
+        DeleteStaleGenerations(_root, name);
+    }
+
+    /// <summary>How old a generation folder other than the live one must be before it may be deleted as abandoned.</summary>
+    internal static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Deletes generation folders left behind (a rebuild that was killed, a retired generation another process still
+    /// read when it was due for deletion): those that are not live, are older than <see cref="StaleAfter"/> by their
+    /// name, and whose write lock no writer holds (a rebuild in progress, or a process still on an older generation,
+    /// holds it). Returns the names deleted.
+    /// </summary>
+    internal static List<string> DeleteStaleGenerations(string root, string current, DateTime? now = null)
+    {
+        var deleted = new List<string>();
+        var before = (now ?? DateTime.UtcNow) - StaleAfter;
+        foreach (var folder in System.IO.Directory.EnumerateDirectories(root, "g-*"))
+        {
+            var name = Path.GetFileName(folder);
+            if (name == current || name.Length < 19 || !DateTime.TryParseExact(name[2..19], "yyyyMMddHHmmssfff", CultureInfo.InvariantCulture,
+                    DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var made) || made > before)
+                continue;
+            try
+            {
+                using (var directory = FSDirectory.Open(folder))
+                using (var writeLock = directory.MakeLock(IndexWriter.WRITE_LOCK_NAME))
+                {
+                    if (!writeLock.Obtain()) continue; // a writer has it open
+                }
+                System.IO.Directory.Delete(folder, recursive: true);
+                deleted.Add(name);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or LockObtainFailedException) { } // next time
+        }
+        return deleted;
     }
 
     /// <summary>An index over a given directory; rebuilds go to new in-memory directories.</summary>
@@ -143,6 +178,7 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
         }
         Volatile.Write(ref old.Retired, 1);
         if (Volatile.Read(ref old.Users) == 0) old.DisposeOnce();
+        if (_root is not null) DeleteStaleGenerations(_root, next.Name);
     }
 
     /// <summary>Names the live generation. Atomic on POSIX and Windows: a reader sees the old name or the new one.</summary>

@@ -312,6 +312,36 @@ public sealed class SearchRebuildTests : IDisposable
     }
 
     [Fact]
+    public void Abandoned_generation_folders_are_deleted_but_not_the_live_one_a_recent_one_or_one_a_writer_holds()
+    {
+        Lucene.Net.Store.FSDirectory Generation(string name, bool close = true)
+        {
+            var directory = Lucene.Net.Store.FSDirectory.Open(Path.Combine(_folder, name));
+            var writer = new IndexWriter(directory, new IndexWriterConfig(ChineseAnalyzer.Version, new ChineseAnalyzer(outputUnigrams: true)));
+            writer.Commit();
+            if (close) writer.Dispose();
+            else _open.Add(writer);
+            return directory;
+        }
+        var now = new DateTime(2026, 11, 29, 12, 0, 0, DateTimeKind.Utc);
+        const string killed = "g-20261129100000000-aaaaaa", held = "g-20261129100000000-bbbbbb", live = "g-20261129090000000-dddddd";
+        var recent = $"g-{now.AddMinutes(-2):yyyyMMddHHmmssfff}-cccccc";
+        foreach (var name in new[] { killed, recent, live }) Generation(name).Dispose();
+        using var busy = Generation(held, close: false); // a rebuild in progress, or another process's live generation
+        Directory.CreateDirectory(Path.Combine(_folder, "not-a-generation"));
+
+        Assert.Equal([killed], LuceneSearchIndex.DeleteStaleGenerations(_folder, live, now));
+        Assert.Equal(["g-20261129090000000-dddddd", "g-20261129100000000-bbbbbb", recent, "not-a-generation"],
+            Directory.GetDirectories(_folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+
+        // Once its writer is gone, the held one goes too.
+        _open.ForEach(w => w.Dispose());
+        Assert.Equal([held], LuceneSearchIndex.DeleteStaleGenerations(_folder, live, now));
+    }
+
+    private readonly List<IndexWriter> _open = [];
+
+    [Fact]
     public async Task An_abandoned_rebuild_leaves_the_live_index_as_it_was()
     {
         using var index = new LuceneSearchIndex(_folder);
@@ -346,6 +376,7 @@ public sealed class SearchRebuildTests : IDisposable
 
     public void Dispose()
     {
+        _open.ForEach(w => w.Dispose());
         try { Directory.Delete(_folder, true); } catch (IOException) { }
     }
 }
