@@ -1,6 +1,4 @@
 using Lucene.Net.Analysis;
-using Lucene.Net.Analysis.Cjk;
-using Lucene.Net.Analysis.Core;
 using Lucene.Net.Analysis.Standard;
 using Lucene.Net.Analysis.TokenAttributes;
 
@@ -35,7 +33,7 @@ internal sealed class CatalogueTokenizer : Tokenizer
         for (var c = 0xFF21; c <= 0xFF3A; c++) classes[c] = Alnum;
         for (var c = 0xFF41; c <= 0xFF5A; c++) classes[c] = Alnum;
         // Word-break "Other": never part of a word.
-        foreach (var c in " \t\n\r\u3000!\"#$%&()*+-/<=>?@[\\]^`{|}~、。〈〉《》「」『』【】〔〕〖〗“”—…※℃°×÷±《》")
+        foreach (var c in " \t\n\r\u3000!\"#$%&()*+-/<=>?@[\\]^`{|}~、。〈〉《》「」『』【】〔〕〖〗“”—…※℃°×÷±")
             classes[c] = Separator;
         foreach (var c in "！＂＃＄％＆（）＊＋－／＜＝＞？＠［＼］＾｀｛｜｝～") classes[c] = Separator;
         // Word-break MidLetter, MidNum, MidNumLet and Single_Quote: between two letters or two digits they join them
@@ -109,10 +107,8 @@ internal sealed class CatalogueTokenizer : Tokenizer
     /// <summary>The chain this tokenizer stands for, over <paramref name="input"/>.</summary>
     internal static (Tokenizer Source, TokenStream Sink) FullChain(TextReader input)
     {
-        var source = new StandardTokenizer(ChineseAnalyzer.Version, input) { MaxTokenLength = MaxTokenLength };
-        TokenStream stream = new CJKWidthFilter(source);
-        stream = new LowerCaseFilter(ChineseAnalyzer.Version, stream);
-        return (source, new HanBigramFilter(stream));
+        var (source, folded) = ChineseAnalyzer.Folded(input);
+        return (source, new HanBigramFilter(folded));
     }
 
     public override void Reset()

@@ -31,11 +31,16 @@ public sealed class ChineseAnalyzer : Analyzer
     protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
     {
         if (_fastHan) return new TokenStreamComponents(new CatalogueTokenizer(reader));
+        var (source, folded) = Folded(reader);
+        return new TokenStreamComponents(source,
+            new CJKBigramFilter(folded, CJKScript.HAN | CJKScript.HIRAGANA | CJKScript.KATAKANA | CJKScript.HANGUL, _outputUnigrams));
+    }
+
+    /// <summary>The chain before the bigrams: standard tokenizer, full-width folded to half-width, lower case.</summary>
+    internal static (Tokenizer Source, TokenStream Folded) Folded(TextReader reader)
+    {
         var source = new StandardTokenizer(Version, reader) { MaxTokenLength = CatalogueTokenizer.MaxTokenLength };
-        TokenStream stream = new CJKWidthFilter(source);
-        stream = new LowerCaseFilter(Version, stream);
-        stream = new CJKBigramFilter(stream, CJKScript.HAN | CJKScript.HIRAGANA | CJKScript.KATAKANA | CJKScript.HANGUL, _outputUnigrams);
-        return new TokenStreamComponents(source, stream);
+        return (source, new LowerCaseFilter(Version, new CJKWidthFilter(source)));
     }
 
     /// <summary>

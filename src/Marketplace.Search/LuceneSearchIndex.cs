@@ -124,18 +124,12 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
         private int _disposed;
         public string? DeleteFolderOnDispose;
 
-        /// <param name="bulk">A rebuild: a large RAM buffer, plain (non-compound) segment files and no merging while it
-        /// runs (each flushed segment is searched in parallel anyway; later updates merge as usual once it is live).</param>
+        /// <param name="bulk">A rebuild's generation: it only takes the parts' segments as they are (see <see cref="Build"/>),
+        /// without merging them while the rebuild runs (each segment is searched in parallel anyway; later updates merge as
+        /// usual once it is live).</param>
         public static Generation Open(LuceneDirectory directory, string name, OpenMode mode, bool bulk = false)
         {
-            var config = new IndexWriterConfig(ChineseAnalyzer.Version, new ChineseAnalyzer(outputUnigrams: true))
-            {
-                OpenMode = mode,
-                RAMBufferSizeMB = bulk ? 512 : 64,
-                MaxThreadStates = Math.Max(2, Environment.ProcessorCount),
-                UseCompoundFile = !bulk,
-            };
-            if (bulk) config.MergePolicy = NoMergePolicy.NO_COMPOUND_FILES;
+            var config = WriterConfig(mode, ramBufferMB: 64, threads: Math.Max(2, Environment.ProcessorCount), bulk);
             var writer = new IndexWriter(directory, config);
             return new Generation { Name = name, Directory = directory, Writer = writer, Searchers = new SearcherManager(writer, true, null), Cursor = ReadCursor(writer) };
         }
@@ -148,6 +142,17 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
             Directory.Dispose();
             if (DeleteFolderOnDispose is { } folder) DeleteIndexFiles(folder);
         }
+    }
+
+    /// <param name="bulk">Plain (non-compound) segment files and no merging: for a rebuild's generation and its parts.</param>
+    private static IndexWriterConfig WriterConfig(OpenMode mode, double ramBufferMB, int threads, bool bulk)
+    {
+        var config = new IndexWriterConfig(ChineseAnalyzer.Version, new ChineseAnalyzer(outputUnigrams: true))
+        {
+            OpenMode = mode, RAMBufferSizeMB = ramBufferMB, MaxThreadStates = threads, UseCompoundFile = !bulk,
+        };
+        if (bulk) config.MergePolicy = NoMergePolicy.NO_COMPOUND_FILES;
+        return config;
     }
 
     /// <summary>The live generation, held so that a swap does not dispose it under a running search.</summary>
@@ -246,14 +251,8 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
             lock (_parts)
             {
                 var directory = root is null ? new RAMDirectory() : (LuceneDirectory)new UnsyncedDirectory(PartFolder(_parts.Count));
-                var config = new IndexWriterConfig(ChineseAnalyzer.Version, new ChineseAnalyzer(outputUnigrams: true))
-                {
-                    OpenMode = OpenMode.CREATE,
-                    RAMBufferSizeMB = Math.Max(64, 512.0 / Math.Max(2, Environment.ProcessorCount)),
-                    MaxThreadStates = 1,
-                    UseCompoundFile = false,
-                    MergePolicy = NoMergePolicy.NO_COMPOUND_FILES,
-                };
+                // 512 MiB of buffers over the parts: a part of a 1M-product rebuild stays one segment.
+                var config = WriterConfig(OpenMode.CREATE, Math.Max(64, 512.0 / Math.Max(2, Environment.ProcessorCount)), threads: 1, bulk: true);
                 writer = new IndexWriter(directory, config);
                 _parts.Add((directory, writer));
                 return writer;

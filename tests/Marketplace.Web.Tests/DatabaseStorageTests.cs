@@ -15,16 +15,8 @@ public class DatabaseStorageTests(DatabaseStorageApp app) : IClassFixture<Databa
 {
     private readonly OrderDriver _orders = new(app);
 
-    private static async Task<HttpResponseMessage> AskAsync(HttpClient buyer, long orderId, string amount, params (string Name, byte[] Data)[] photos)
-    {
-        var content = new MultipartFormDataContent
-        {
-            { new StringContent(await buyer.TokenFromAsync($"/orders/{orderId}")), "__RequestVerificationToken" },
-            { new StringContent(amount), "amount" }, { new StringContent("包装破损"), "reason" },
-        };
-        foreach (var (name, data) in photos) content.Add(new ByteArrayContent(data), "photos", name);
-        return await buyer.PostAsync($"/orders/{orderId}/refunds", content);
-    }
+    private static Task<HttpResponseMessage> AskAsync(HttpClient buyer, long orderId, string amount, params (string Name, byte[] Data)[] photos) =>
+        RefundHttpTests.AskAsync(buyer, orderId, amount, "包装破损", photos);
 
     /// <summary>
     /// A refund request stores its photos and records itself: the photos' rows are written by the store's own

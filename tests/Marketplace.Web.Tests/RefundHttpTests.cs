@@ -10,7 +10,7 @@ public class RefundHttpTests(MarketplaceAppFactory app) : IClassFixture<Marketpl
 {
     private readonly OrderDriver _orders = new(app);
 
-    private static async Task<HttpResponseMessage> AskAsync(HttpClient buyer, long orderId, string amount, string reason, params (string Name, byte[] Data)[] photos)
+    internal static async Task<HttpResponseMessage> AskAsync(HttpClient buyer, long orderId, string amount, string reason, params (string Name, byte[] Data)[] photos)
     {
         var content = new MultipartFormDataContent
         {
