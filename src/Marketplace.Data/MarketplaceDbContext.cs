@@ -53,7 +53,10 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         BumpVersions();
-        using var gate = await EnterWriteGateAsync(cancellationToken);
+        // Outside a transaction a save is a transaction of its own: where there is a single writer, it takes its turn and
+        // may share a commit with the writers queued beside it.
+        if (WriteGate is { } gate && Database.CurrentTransaction is null)
+            return await gate.RunAsync(this, () => base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken), cancellationToken);
         return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
@@ -67,7 +70,7 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
     /// <summary>
     /// The database's single-writer gate in this process, or null where the database takes concurrent writers itself.
     /// </summary>
-    protected virtual SemaphoreSlim? WriteGate => null;
+    public virtual WriteGate? WriteGate => null;
 
     /// <summary>How long a writer waits its turn before going ahead anyway (and leaving the waiting to the database).</summary>
     public static readonly TimeSpan WriteGateWait = TimeSpan.FromSeconds(30);
@@ -80,10 +83,10 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
     public async ValueTask<IDisposable?> EnterWriteGateAsync(CancellationToken ct)
     {
         if (WriteGate is not { } gate || Database.CurrentTransaction is not null) return null;
-        return await gate.WaitAsync(WriteGateWait, ct) ? new GateTurn(gate) : null;
+        return await gate.EnterAsync(joins: false, WriteGateWait, ct) ? new GateTurn(gate) : null;
     }
 
-    private sealed class GateTurn(SemaphoreSlim gate) : IDisposable
+    private sealed class GateTurn(WriteGate gate) : IDisposable
     {
         private int _released;
 
@@ -513,14 +516,14 @@ public abstract class MarketplaceDbContext(DbContextOptions options)
 public sealed class SqliteMarketplaceDbContext(DbContextOptions<SqliteMarketplaceDbContext> options)
     : MarketplaceDbContext(options)
 {
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
-    private SemaphoreSlim? _gate;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, WriteGate> Gates = new(StringComparer.Ordinal);
+    private WriteGate? _gate;
 
     /// <summary>One gate per database file in this process: SQLite lets one writer in at a time.</summary>
-    protected override SemaphoreSlim WriteGate => _gate ??= Gates.GetOrAdd(
+    public override WriteGate WriteGate => _gate ??= Gates.GetOrAdd(
         Path.GetFullPath(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(Database.GetConnectionString()).DataSource is { Length: > 0 } file
             && file != ":memory:" ? file : "memory:" + Database.GetConnectionString()),
-        _ => new SemaphoreSlim(1, 1));
+        _ => new WriteGate());
 }
 
 public sealed class SqlServerMarketplaceDbContext(DbContextOptions<SqlServerMarketplaceDbContext> options)

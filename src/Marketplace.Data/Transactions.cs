@@ -7,11 +7,14 @@ public static class Transactions
     /// <summary>
     /// Runs <paramref name="work"/> in one database transaction under the provider's execution strategy (so SQL Server's
     /// retrying strategy may run it again as a whole) and commits when it returns; an exception rolls everything back.
+    /// A single-writer database (SQLite) queues the transaction at its <see cref="WriteGate"/>, where it may share one
+    /// commit with the transactions queued beside it (and still returns only once committed).
     /// </summary>
     public static Task<T> InTransactionAsync<T>(this MarketplaceDbContext db, Func<Task<T>> work, CancellationToken ct) =>
-        db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        db.WriteGate is { } gate && db.Database.CurrentTransaction is null
+            ? gate.RunAsync(db, work, ct)
+            : db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
-            using var turn = await db.EnterWriteGateAsync(ct); // a single-writer database: queue here, not in its lock
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             var result = await work();
             await tx.CommitAsync(ct);
