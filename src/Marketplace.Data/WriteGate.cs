@@ -41,6 +41,15 @@ public sealed class WriteGate
     /// <summary>Transactions that have run in groups so far.</summary>
     public long GroupedTransactions => Interlocked.Read(ref _members);
 
+    /// <summary>Writers waiting for the turn now.</summary>
+    public int Waiting
+    {
+        get
+        {
+            lock (_sync) return _waiters.Count;
+        }
+    }
+
     private sealed class Waiter(bool joins)
     {
         public readonly bool Joins = joins;

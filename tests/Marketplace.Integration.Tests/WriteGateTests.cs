@@ -73,5 +73,242 @@ public sealed class WriteGateTests : IDisposable
         Assert.True(await TurnWithinAsync(check, TimeSpan.FromSeconds(5)));
     }
 
+    private static Data.Entities.AuditEntry Audit(string target) =>
+        new() { Action = "group-test", Target = target, At = DateTime.UtcNow, ActorUserId = "t", ActorName = "t", ActorRole = "test" };
+
+    /// <summary>Counts the rows with this target through a connection of its own: it sees committed rows only.</summary>
+    private async Task<int> CommittedAsync(string target)
+    {
+        await using var fresh = _sqlite.NewContext();
+        return await fresh.AuditEntries.CountAsync(e => e.Action == "group-test" && e.Target == target);
+    }
+
+    /// <summary>
+    /// Holds the turn with a transaction of its own until released, and waits until <paramref name="queued"/> writers
+    /// are queued behind it: they then form one group when it ends.
+    /// </summary>
+    private sealed class Holder(TempSqlite sqlite) : IAsyncDisposable
+    {
+        private readonly TaskCompletionSource _inside = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly MarketplaceDbContext _db = sqlite.NewContext();
+        public Task Done { get; private set; } = Task.CompletedTask;
+        public WriteGate Gate => _db.WriteGate!;
+
+        public async Task HoldAsync()
+        {
+            Done = _db.InTransactionAsync(async () =>
+            {
+                _db.AuditEntries.Add(Audit("holder"));
+                await _db.SaveChangesAsync();
+                _inside.SetResult();
+                await _release.Task;
+            }, CancellationToken.None);
+            await _inside.Task;
+        }
+
+        public async Task ReleaseWhenQueuedAsync(int queued)
+        {
+            for (var i = 0; Gate.Waiting < queued; i++)
+            {
+                if (i > 500) throw new TimeoutException($"only {Gate.Waiting} of {queued} writers queued");
+                await Task.Delay(10);
+            }
+            Release();
+            await Done;
+        }
+
+        public void Release() => _release.TrySetResult();
+
+        public ValueTask DisposeAsync() => _db.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Queued_transactions_share_one_commit_and_each_returns_only_once_its_work_is_committed()
+    {
+        var (setup, _) = await _sqlite.MigratedWithReferenceDataAsync();
+        await setup.DisposeAsync();
+        await using var holder = new Holder(_sqlite);
+        await holder.HoldAsync();
+
+        var seenAtReturn = new int[12];
+        var writers = Enumerable.Range(0, 12).Select(async i =>
+        {
+            await using var ctx = _sqlite.NewContext();
+            if (i % 2 == 0)
+                await ctx.InTransactionAsync(async () =>
+                {
+                    ctx.AuditEntries.Add(Audit($"w{i}"));
+                    await ctx.SaveChangesAsync();
+                }, CancellationToken.None);
+            else
+            {
+                ctx.AuditEntries.Add(Audit($"w{i}")); // a save outside a transaction joins the group as well
+                await ctx.SaveChangesAsync();
+            }
+            seenAtReturn[i] = await CommittedAsync($"w{i}");
+            // The context is back on its own connection and writes and reads as before.
+            ctx.AuditEntries.Add(Audit($"w{i}-after"));
+            await ctx.SaveChangesAsync();
+            Assert.Equal(1, await ctx.AuditEntries.CountAsync(e => e.Target == $"w{i}-after"));
+        }).ToList();
+        await holder.ReleaseWhenQueuedAsync(12);
+        await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.All(seenAtReturn, seen => Assert.Equal(1, seen)); // nobody was told "done" before its row was committed
+        Assert.Equal(1, await CommittedAsync("holder"));
+        Assert.Equal(12, await CommittedAsyncLike("-after"));
+    }
+
+    private async Task<int> CommittedAsyncLike(string suffix)
+    {
+        await using var fresh = _sqlite.NewContext();
+        return await fresh.AuditEntries.CountAsync(e => e.Action == "group-test" && e.Target.EndsWith(suffix));
+    }
+
+    [Fact]
+    public async Task Thirteen_queued_transactions_take_one_commit()
+    {
+        var (setup, _) = await _sqlite.MigratedWithReferenceDataAsync();
+        await setup.DisposeAsync();
+        await using var holder = new Holder(_sqlite);
+        await holder.HoldAsync();
+        var commitsBefore = holder.Gate.Commits;
+        var writers = Enumerable.Range(0, 12).Select(async i =>
+        {
+            await using var ctx = _sqlite.NewContext();
+            ctx.AuditEntries.Add(Audit($"w{i}"));
+            await ctx.SaveChangesAsync();
+        }).ToList();
+        await holder.ReleaseWhenQueuedAsync(12);
+        await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(1, holder.Gate.Commits - commitsBefore);
+        Assert.Equal(13, await CommittedAsyncLike(""));
+    }
+
+    [Fact]
+    public async Task A_failing_transaction_in_a_group_is_rolled_back_alone_and_the_others_commit()
+    {
+        var (setup, _) = await _sqlite.MigratedWithReferenceDataAsync();
+        await setup.DisposeAsync();
+        await using var holder = new Holder(_sqlite);
+        await holder.HoldAsync();
+        Task Write(string target, bool fail) => Task.Run(async () =>
+        {
+            await using var ctx = _sqlite.NewContext();
+            await ctx.InTransactionAsync(async () =>
+            {
+                ctx.AuditEntries.Add(Audit(target));
+                await ctx.SaveChangesAsync();
+                if (fail) throw new InvalidOperationException("this one fails");
+            }, CancellationToken.None);
+        });
+        var first = Write("ok1", false);
+        await Until(() => holder.Gate.Waiting == 1);
+        var failing = Write("bad", true);
+        await Until(() => holder.Gate.Waiting == 2);
+        var last = Write("ok2", false);
+        var commitsBefore = holder.Gate.Commits;
+        await holder.ReleaseWhenQueuedAsync(3);
+
+        await first;
+        await last;
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => failing);
+        Assert.Equal("this one fails", e.Message);
+        Assert.Equal(1, holder.Gate.Commits - commitsBefore);
+        Assert.Equal(1, await CommittedAsync("ok1"));
+        Assert.Equal(1, await CommittedAsync("ok2"));
+        Assert.Equal(0, await CommittedAsync("bad"));
+    }
+
+    [Fact]
+    public async Task When_the_groups_commit_fails_every_member_fails_and_nothing_of_theirs_is_stored()
+    {
+        var (setup, _) = await _sqlite.MigratedWithReferenceDataAsync();
+        await setup.DisposeAsync();
+        await using var holder = new Holder(_sqlite);
+        await holder.HoldAsync();
+        // A foreign key checked only at commit: this transaction's own work succeeds, the commit is refused.
+        var deferred = Task.Run(async () =>
+        {
+            await using var ctx = _sqlite.NewContext();
+            await ctx.InTransactionAsync(async () =>
+            {
+                await ctx.Database.ExecuteSqlRawAsync("PRAGMA defer_foreign_keys = ON");
+                await ctx.Database.ExecuteSqlRawAsync(
+                    "INSERT INTO CartItems (UserId, ProductId, Quantity, AddedAt) VALUES ('nobody', 987654321, 1, '2026-11-29 00:00:00')");
+                ctx.AuditEntries.Add(Audit("deferred"));
+                await ctx.SaveChangesAsync();
+            }, CancellationToken.None);
+        });
+        await Until(() => holder.Gate.Waiting == 1);
+        var innocent = Task.Run(async () =>
+        {
+            await using var ctx = _sqlite.NewContext();
+            ctx.AuditEntries.Add(Audit("innocent"));
+            await ctx.SaveChangesAsync();
+        });
+        await Until(() => holder.Gate.Waiting == 2);
+        holder.Release();
+        await Assert.ThrowsAnyAsync<Exception>(() => holder.Done);
+        await Assert.ThrowsAnyAsync<Exception>(() => deferred);
+        await Assert.ThrowsAnyAsync<Exception>(() => innocent);
+        Assert.Equal(0, await CommittedAsync("holder"));
+        Assert.Equal(0, await CommittedAsync("deferred"));
+        Assert.Equal(0, await CommittedAsync("innocent"));
+
+        // The gate and the database go on.
+        await using var after = _sqlite.NewContext();
+        after.AuditEntries.Add(Audit("after"));
+        await after.SaveChangesAsync();
+        Assert.Equal(1, await CommittedAsync("after"));
+    }
+
+    [Fact]
+    public async Task A_writer_that_cannot_join_gets_its_turn_after_the_group_has_committed()
+    {
+        var (setup, _) = await _sqlite.MigratedWithReferenceDataAsync();
+        await setup.DisposeAsync();
+        await using var holder = new Holder(_sqlite);
+        await holder.HoldAsync();
+        var joiner = Task.Run(async () =>
+        {
+            await using var ctx = _sqlite.NewContext();
+            ctx.AuditEntries.Add(Audit("joiner"));
+            await ctx.SaveChangesAsync();
+        });
+        await Until(() => holder.Gate.Waiting == 1);
+        // A plain turn writes on its own connection: were the group still open, SQLite would refuse it as busy.
+        var plain = Task.Run(async () =>
+        {
+            await using var ctx = _sqlite.NewContext();
+            using var turn = await ctx.EnterWriteGateAsync(CancellationToken.None);
+            Assert.NotNull(turn);
+            await using var tx = await ctx.Database.BeginTransactionAsync();
+            ctx.AuditEntries.Add(Audit("plain"));
+            await ctx.SaveChangesAsync();
+            await tx.CommitAsync();
+        });
+        await Until(() => holder.Gate.Waiting == 2);
+        var after = Task.Run(async () =>
+        {
+            await using var ctx = _sqlite.NewContext();
+            ctx.AuditEntries.Add(Audit("after"));
+            await ctx.SaveChangesAsync();
+        });
+        await holder.ReleaseWhenQueuedAsync(3);
+        await Task.WhenAll(joiner, plain, after).WaitAsync(TimeSpan.FromSeconds(20));
+        foreach (var target in new[] { "holder", "joiner", "plain", "after" }) Assert.Equal(1, await CommittedAsync(target));
+    }
+
+    private static async Task Until(Func<bool> condition)
+    {
+        for (var i = 0; !condition(); i++)
+        {
+            if (i > 500) throw new TimeoutException("the writers did not queue");
+            await Task.Delay(10);
+        }
+    }
+
     public void Dispose() => _sqlite.Dispose();
 }
