@@ -64,6 +64,91 @@ public class CheckoutTests(MarketplaceAppFactory app) : IClassFixture<Marketplac
     }
 
     [Fact]
+    public async Task The_same_cart_checked_out_many_times_at_once_becomes_one_order()
+    {
+        var product = await ListedProductAsync(skip: 12, stock: 100);
+        var buyer = (await BuyersAsync("twice", 1))[0];
+        await Checkout(async s => { await s.AddAsync(buyer, product, 5, default); return 0; });
+
+        // The cart is read before the turn to write: every one of these reads the same cart, one removes it.
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(async () =>
+        {
+            try { return (await Checkout(s => s.CheckoutAsync(buyer, Delivery, default))).Count; }
+            catch (DomainException e) { Assert.Contains("采购车是空的", e.MessageZh); return 0; }
+        })));
+
+        Assert.Equal(1, outcomes.Sum());
+        Assert.Equal(95, await app.Db(db => db.Products.Where(p => p.Id == product).Select(p => p.Stock).FirstAsync()));
+        Assert.Equal(5, await app.Db(db => db.OrderLines.Where(l => l.ProductId == product).SumAsync(l => l.Quantity)));
+        Assert.Equal(1, await app.Db(db => db.Orders.CountAsync(o => o.BuyerUserId == buyer.UserId)));
+    }
+
+    /// <summary>
+    /// Makes a change (committed, through a context of its own) just after the checkout has read the cart and before it
+    /// writes, as when the buyer removes the line in another tab or the vendor changes the price.
+    /// </summary>
+    private sealed class ChangedAfterTheCartWasRead(Func<Task<int>> change) : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+    {
+        public int Changed;
+
+        public override async ValueTask<System.Data.Common.DbDataReader> ReaderExecutedAsync(System.Data.Common.DbCommand command,
+            Microsoft.EntityFrameworkCore.Diagnostics.CommandExecutedEventData eventData, System.Data.Common.DbDataReader result, CancellationToken ct = default)
+        {
+            if (Changed == 0 && command.CommandText.Contains("FROM \"CartItems\"")) Changed = await change();
+            return result;
+        }
+    }
+
+    /// <summary>A context on the app's database with this interceptor.</summary>
+    private Marketplace.Data.MarketplaceDbContext ContextWith(Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor interceptor)
+    {
+        var (provider, connection) = app.Database;
+        return provider == "PostgreSql"
+            ? new Marketplace.Data.PostgreSqlMarketplaceDbContext((DbContextOptions<Marketplace.Data.PostgreSqlMarketplaceDbContext>)Marketplace.Data.DataServiceCollectionExtensions
+                .ConfigurePostgreSql(new DbContextOptionsBuilder<Marketplace.Data.PostgreSqlMarketplaceDbContext>(), connection).AddInterceptors(interceptor).Options)
+            : new Marketplace.Data.SqliteMarketplaceDbContext((DbContextOptions<Marketplace.Data.SqliteMarketplaceDbContext>)Marketplace.Data.DataServiceCollectionExtensions
+                .ConfigureSqlite(new DbContextOptionsBuilder<Marketplace.Data.SqliteMarketplaceDbContext>(), connection).AddInterceptors(interceptor).Options);
+    }
+
+    [Fact]
+    public async Task A_price_changed_between_the_read_and_the_write_is_the_price_ordered()
+    {
+        var product = await ListedProductAsync(skip: 16, stock: 100);
+        var buyer = (await BuyersAsync("repriced", 1))[0];
+        await Checkout(async s => { await s.AddAsync(buyer, product, 2, default); return 0; });
+        var price = await app.Db(db => db.Products.Where(p => p.Id == product).Select(p => p.PriceFen).FirstAsync());
+
+        var interceptor = new ChangedAfterTheCartWasRead(() => app.Db(db => db.Products.Where(p => p.Id == product)
+            .ExecuteUpdateAsync(u => u.SetProperty(p => p.PriceFen, price + 100).SetProperty(p => p.Version, p => p.Version + 1))));
+        await using var db = ContextWith(interceptor);
+        var number = Assert.Single(await new CheckoutService(db, TimeProvider.System, new OrderNumbers()).CheckoutAsync(buyer, Delivery, default));
+
+        Assert.Equal(1, interceptor.Changed);
+        var line = await app.Db(db => db.Orders.Where(o => o.Number == number).SelectMany(o => o.Lines).SingleAsync());
+        Assert.Equal((price + 100, (price + 100) * 2), (line.UnitPriceFen, line.LineTotalFen));
+        Assert.Equal(98, await app.Db(db => db.Products.Where(p => p.Id == product).Select(p => p.Stock).FirstAsync()));
+    }
+
+    [Fact]
+    public async Task A_cart_line_removed_between_the_read_and_the_write_is_not_ordered()
+    {
+        var product = await ListedProductAsync(skip: 14, stock: 100);
+        var buyer = (await BuyersAsync("removed", 1))[0];
+        await Checkout(async s => { await s.AddAsync(buyer, product, 5, default); return 0; });
+        var itemId = await app.Db(db => db.CartItems.Where(c => c.UserId == buyer.UserId).Select(c => c.Id).SingleAsync());
+
+        var interceptor = new ChangedAfterTheCartWasRead(() => app.Db(db => db.CartItems.Where(c => c.Id == itemId).ExecuteDeleteAsync()));
+        await using var db = ContextWith(interceptor);
+        var service = new CheckoutService(db, TimeProvider.System, new OrderNumbers());
+
+        var refused = await Assert.ThrowsAsync<DomainException>(() => service.CheckoutAsync(buyer, Delivery, default));
+        Assert.Contains("采购车是空的", refused.MessageZh); // the second reading finds the cart empty
+        Assert.Equal(1, interceptor.Changed);
+        Assert.Equal(100, await app.Db(db => db.Products.Where(p => p.Id == product).Select(p => p.Stock).FirstAsync())); // the first attempt's reservation was undone
+        Assert.Equal(0, await app.Db(db => db.Orders.CountAsync(o => o.BuyerUserId == buyer.UserId)));
+    }
+
+    [Fact]
     public async Task A_cart_becomes_one_order_per_vendor_with_prices_copied_and_stock_reserved()
     {
         var (a, b) = await app.Db(async db =>

@@ -17,8 +17,9 @@ public sealed record CartLineView(long Id, int ProductId, string Name, string Sp
 
 /// <summary>
 /// The cart (kept per user in the database) and checkout: one order per vendor, prices taken from the product at
-/// that moment, stock reserved in the same transaction. Each product row carries a version, so when two buyers race
-/// for the last units exactly one save succeeds and stock never goes below zero (a check constraint backs this up).
+/// that moment, stock reserved in the same transaction. Stock is taken by a conditional update (only while enough is
+/// left), so when two buyers race for the last units exactly one gets them and stock never goes below zero (a check
+/// constraint backs this up).
 /// </summary>
 public sealed class CheckoutService(MarketplaceDbContext db, TimeProvider clock, OrderNumbers orderNumbers)
 {
@@ -110,8 +111,8 @@ public sealed class CheckoutService(MarketplaceDbContext db, TimeProvider clock,
             }
             catch (StockRaceException) when (attempt < 4)
             {
-                // Someone else's order changed one of these products' stock between our read and our write (a database
-                // that takes writers at once, e.g. PostgreSQL): read the stock again and place the order again.
+                // One of these products (others' orders took its stock, the vendor changed it) or this cart changed between
+                // our read and our write: read again, and place the order again or say why not.
                 db.ChangeTracker.Clear();
                 tried.Clear();
             }
@@ -120,6 +121,11 @@ public sealed class CheckoutService(MarketplaceDbContext db, TimeProvider clock,
                 db.ChangeTracker.Clear();
                 if (!await NumberTakenAsync(tried, ct)) throw;
                 tried.Clear();
+            }
+            catch
+            {
+                db.ChangeTracker.Clear(); // the orders built for this attempt are not kept for a later save of this context
+                throw;
             }
         }
     }
@@ -133,61 +139,70 @@ public sealed class CheckoutService(MarketplaceDbContext db, TimeProvider clock,
 
     /// <summary>What a checkout needs of a cart line and its product, read without tracking.</summary>
     private sealed record CartRow(long Id, int Quantity, int ProductId, string Name, string Specification, string Unit, long PriceFen,
-        int MinOrderQuantity, int Stock, int Version, int VendorId, bool Orderable);
+        int MinOrderQuantity, int Stock, int VendorId, bool Orderable);
 
-    private Task<IReadOnlyList<string>> PlaceAsync(Actor buyer, int unitId, string address, string contact, string phone,
+    private async Task<IReadOnlyList<string>> PlaceAsync(Actor buyer, int unitId, string address, string contact, string phone,
         List<(string Number, string Code)> tried, CancellationToken ct)
     {
-        return db.InTransactionAsync(async () =>
+        // The cart is read, checked and turned into orders before the turn to write is taken, so that the single writer
+        // (SQLite) spends its turn on the writes alone. What was read is then made good inside the transaction:
+        // - each product's stock is taken by one conditional update that holds only while the product can still be
+        //   ordered as read (enough stock, the same price and minimum, listed, its vendor active); concurrent orders of the
+        //   same product do not refuse each other while stock lasts, and stock never goes below zero;
+        // - exactly the cart lines read are removed (a cart changed in between, e.g. a line removed in another tab,
+        //   removes fewer).
+        // Otherwise nothing is kept and the checkout reads again (without loading and tracking whole product rows).
+        var items = await db.CartItems.AsNoTracking().Where(c => c.UserId == buyer.UserId).OrderBy(c => c.Id)
+            .Select(c => new CartRow(c.Id, c.Quantity, c.ProductId, c.Product!.Name, c.Product.Specification, c.Product.Unit, c.Product.PriceFen,
+                c.Product.MinOrderQuantity, c.Product.Stock, c.Product.VendorId,
+                c.Product.Status == ProductStatus.Listed && c.Product.Vendor!.Status == VendorStatus.Active))
+            .ToListAsync(ct);
+        if (items.Count == 0) throw new DomainException("采购车是空的", "The cart is empty.");
+        foreach (var item in items)
         {
-            var items = await db.CartItems.AsNoTracking().Where(c => c.UserId == buyer.UserId).OrderBy(c => c.Id)
-                .Select(c => new CartRow(c.Id, c.Quantity, c.ProductId, c.Product!.Name, c.Product.Specification, c.Product.Unit, c.Product.PriceFen,
-                    c.Product.MinOrderQuantity, c.Product.Stock, c.Product.Version, c.Product.VendorId,
-                    c.Product.Status == ProductStatus.Listed && c.Product.Vendor!.Status == VendorStatus.Active))
-                .ToListAsync(ct);
-            if (items.Count == 0) throw new DomainException("采购车是空的", "The cart is empty.");
-            foreach (var item in items)
-            {
-                if (!item.Orderable)
-                    throw new DomainException($"“{item.Name}”已下架，请从采购车移除", $"'{item.Name}' is no longer listed; remove it from the cart.");
-                CheckQuantity(item.Quantity, item.Quantity, item.MinOrderQuantity, item.Stock);
-            }
+            if (!item.Orderable)
+                throw new DomainException($"“{item.Name}”已下架，请从采购车移除", $"'{item.Name}' is no longer listed; remove it from the cart.");
+            CheckQuantity(item.Quantity, item.Quantity, item.MinOrderQuantity, item.Stock);
+        }
 
-            var now = Now;
-            // Stock is reserved by one conditional update per product, on the version read above: a product changed in
-            // between (stock, price, listing) updates nothing, and the checkout reads again (optimistic concurrency, as
-            // a tracked save would do, without loading and tracking whole product rows). Reserved now; released if the
-            // order is cancelled or times out unpaid.
-            foreach (var item in items)
+        var now = Now;
+        var orders = new List<Order>();
+        foreach (var group in items.GroupBy(i => i.VendorId))
+        {
+            var order = new Order
             {
-                var (id, version, stock) = (item.ProductId, item.Version, item.Stock - item.Quantity);
-                var reserved = await db.Products.Where(p => p.Id == id && p.Version == version)
-                    .ExecuteUpdateAsync(u => u.SetProperty(p => p.Stock, stock).SetProperty(p => p.Version, version + 1).SetProperty(p => p.UpdatedAt, now), ct);
-                if (reserved == 0) throw new StockRaceException();
-                db.ProductChanges.Add(new ProductChange { ProductId = id, At = now }); // the search index follows stock
-            }
-
-            var orders = new List<Order>();
-            foreach (var group in items.GroupBy(i => i.VendorId))
-            {
-                var order = new Order
+                Number = NewNumber(), PaymentCode = NewPaymentCode(), BudgetUnitId = unitId, BuyerUserId = buyer.UserId, VendorId = group.Key,
+                Status = OrderStatus.PendingPayment, DeliveryAddress = address, CanteenContact = contact, ContactPhone = phone, PlacedAt = now,
+            };
+            foreach (var item in group)
+                order.Lines.Add(new OrderLine
                 {
-                    Number = NewNumber(), PaymentCode = NewPaymentCode(), BudgetUnitId = unitId, BuyerUserId = buyer.UserId, VendorId = group.Key,
-                    Status = OrderStatus.PendingPayment, DeliveryAddress = address, CanteenContact = contact, ContactPhone = phone, PlacedAt = now,
-                };
-                foreach (var item in group)
-                    order.Lines.Add(new OrderLine
-                    {
-                        ProductId = item.ProductId, ProductName = item.Name, Specification = item.Specification, Unit = item.Unit,
-                        UnitPriceFen = item.PriceFen, Quantity = item.Quantity, LineTotalFen = item.PriceFen * item.Quantity,
-                    });
-                order.TotalFen = order.Lines.Sum(l => l.LineTotalFen);
-                db.Orders.Add(order);
-                orders.Add(order);
-                tried.Add((order.Number, order.PaymentCode));
+                    ProductId = item.ProductId, ProductName = item.Name, Specification = item.Specification, Unit = item.Unit,
+                    UnitPriceFen = item.PriceFen, Quantity = item.Quantity, LineTotalFen = item.PriceFen * item.Quantity,
+                });
+            order.TotalFen = order.Lines.Sum(l => l.LineTotalFen);
+            db.Orders.Add(order);
+            orders.Add(order);
+            tried.Add((order.Number, order.PaymentCode));
+        }
+        foreach (var item in items) db.ProductChanges.Add(new ProductChange { ProductId = item.ProductId, At = now }); // the search index follows stock
+        var itemIds = items.Select(i => i.Id).ToList();
+
+        return await db.InTransactionAsync(async () =>
+        {
+            // Reserved now; released if the order is cancelled or times out unpaid.
+            foreach (var item in items)
+            {
+                var (id, quantity, price) = (item.ProductId, item.Quantity, item.PriceFen);
+                var reserved = await db.Products
+                    .Where(p => p.Id == id && p.Stock >= quantity && p.PriceFen == price && p.MinOrderQuantity <= quantity && p.Status == ProductStatus.Listed
+                                && db.Vendors.Any(v => v.Id == p.VendorId && v.Status == VendorStatus.Active))
+                    .ExecuteUpdateAsync(u => u.SetProperty(p => p.Stock, p => p.Stock - quantity).SetProperty(p => p.Version, p => p.Version + 1)
+                        .SetProperty(p => p.UpdatedAt, now), ct);
+                if (reserved == 0) throw new StockRaceException();
             }
-            var itemIds = items.Select(i => i.Id).ToList();
-            await db.CartItems.Where(c => c.UserId == buyer.UserId && itemIds.Contains(c.Id)).ExecuteDeleteAsync(ct);
+            var removed = await db.CartItems.Where(c => c.UserId == buyer.UserId && itemIds.Contains(c.Id)).ExecuteDeleteAsync(ct);
+            if (removed != items.Count) throw new StockRaceException();
             await db.SaveChangesAsync(ct);
             // History rows and notifications need the order ids.
             foreach (var order in orders)
