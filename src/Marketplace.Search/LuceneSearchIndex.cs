@@ -215,24 +215,34 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
     /// </summary>
     public Task<IIndexBuild> BeginRebuildAsync(CancellationToken ct) =>
         Task.FromResult<IIndexBuild>(_root is null
-            ? new Build(this, Generation.Open(_newMemoryDirectory!(), "", OpenMode.CREATE, bulk: true), null)
-            : NewGeneration(_root, this));
+            ? new Build(this, Generation.Open(_newMemoryDirectory!(), "", OpenMode.CREATE, bulk: true), null, RebuildBufferMB)
+            : NewGeneration(_root, this, RebuildBufferMB));
+
+    /// <summary>The default indexing buffer of a rebuild, shared by its parts (one per adding thread).</summary>
+    public const int DefaultRebuildBufferMB = 512;
+
+    /// <summary>
+    /// The indexing buffer of this index's own rebuilds, shared by their parts. A smaller one keeps a serving process's
+    /// memory lower during a rebuild, at the price of more segments (each part flushes whenever its share fills).
+    /// </summary>
+    public int RebuildBufferMB { get; init; } = DefaultRebuildBufferMB;
 
     /// <summary>
     /// A rebuild of the index folder at <paramref name="path"/> without opening its live generation, which a running app
     /// may hold: on completion the new generation is named current, and the app swaps to it within a second.
     /// </summary>
-    public static IIndexBuild BeginBuildBeside(string path) => NewGeneration(System.IO.Directory.CreateDirectory(path).FullName, null);
+    public static IIndexBuild BeginBuildBeside(string path, int bufferMB = DefaultRebuildBufferMB) =>
+        NewGeneration(System.IO.Directory.CreateDirectory(path).FullName, null, bufferMB);
 
-    private static Build NewGeneration(string root, LuceneSearchIndex? owner)
+    private static Build NewGeneration(string root, LuceneSearchIndex? owner, int bufferMB)
     {
         var name = $"g-{DateTime.UtcNow:yyyyMMddHHmmssfff}-{Guid.NewGuid().ToString("N")[..6]}";
         var generation = Generation.Open(FSDirectory.Open(Path.Combine(root, name)), name, OpenMode.CREATE, bulk: true);
         generation.DeleteFolderOnDispose = Path.Combine(root, name);
-        return new Build(owner, generation, root);
+        return new Build(owner, generation, root, bufferMB);
     }
 
-    private sealed class Build(LuceneSearchIndex? owner, Generation generation, string? root) : IIndexBuild
+    private sealed class Build(LuceneSearchIndex? owner, Generation generation, string? root, int bufferMB) : IIndexBuild
     {
         private bool _completed;
 
@@ -251,8 +261,8 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
             lock (_parts)
             {
                 var directory = root is null ? new RAMDirectory() : (LuceneDirectory)new UnsyncedDirectory(PartFolder(_parts.Count));
-                // 512 MiB of buffers over the parts: a part of a 1M-product rebuild stays one segment.
-                var config = WriterConfig(OpenMode.CREATE, Math.Max(64, 512.0 / Math.Max(2, Environment.ProcessorCount)), threads: 1, bulk: true);
+                // The buffer is shared over the parts (512 MiB by default: a part of a 1M-product rebuild stays one segment).
+                var config = WriterConfig(OpenMode.CREATE, Math.Max(16, (double)bufferMB / Math.Max(2, Environment.ProcessorCount)), threads: 1, bulk: true);
                 writer = new IndexWriter(directory, config);
                 _parts.Add((directory, writer));
                 return writer;

@@ -34,7 +34,7 @@ public static class Program
           store-files [--db FILE | …] --data-folder FOLDER
               Copy a node's uploaded files (its DataFolder's images/ and invoices/) into the database, for
               Storage:Provider=Database (one node becoming several). Files already there are kept; safe to repeat.
-          reindex  [--db FILE | …] [--index FOLDER]
+          reindex  [--db FILE | …] [--index FOLDER] [--buffer-mb 512]
               Rebuild the embedded search index from the database (default folder: App_Data/search-index).
           baseline-server [--db FILE | …] [--url http://127.0.0.1:5099]
               The thinnest MVC + EF Core page listing a category's newest 20 products (GET /categories/{id}), for
@@ -84,7 +84,8 @@ public static class Program
                     Int(options, "region", 0), Int(options, "iterations", 20))),
                 "baseline-server" => await BaselineServer.RunAsync(Database(options), options),
                 "store-files" => await WithDb(options, db => StorageCommands.RunAsync(db, options)),
-                "reindex" => await WithDb(options, db => SearchCommands.ReindexAsync(db, IndexPath(options))),
+                "reindex" => await WithDb(options, db => SearchCommands.ReindexAsync(db, IndexPath(options),
+                    Int(options, "buffer-mb", Marketplace.Search.LuceneSearchIndex.DefaultRebuildBufferMB))),
                 "bench-search" => await WithDb(options, db => SearchCommands.BenchAsync(db, IndexPath(options),
                     Int(options, "iterations", 200), Int(options, "like-iterations", 10), options.GetValueOrDefault("rebuild") == "true",
                     options.GetValueOrDefault("only"))),

@@ -10,10 +10,11 @@ namespace Marketplace.Tools;
 /// the index and against a SQL LIKE scan of the same database, side by side.</summary>
 public static class SearchCommands
 {
-    public static async Task<int> ReindexAsync(MarketplaceDbContext db, string indexPath)
+    public static async Task<int> ReindexAsync(MarketplaceDbContext db, string indexPath, int bufferMB = LuceneSearchIndex.DefaultRebuildBufferMB)
     {
+        if (bufferMB is < 16 or > 16_384) throw new ArgumentException("--buffer-mb must be from 16 to 16384 (MiB).");
         // Built beside the live generation, which a running app may hold open; the app swaps to it within a second.
-        using var build = LuceneSearchIndex.BeginBuildBeside(indexPath);
+        using var build = LuceneSearchIndex.BeginBuildBeside(indexPath, bufferMB);
         var (docs, elapsed) = await SearchIndexFeed.BuildAsync(db, build, n => { if (n % 100_000 == 0) Console.WriteLine($"  {n:N0} documents…"); }, CancellationToken.None);
         Console.WriteLine($"Indexed {docs:N0} listed products in {elapsed.TotalSeconds:0.0} s ({docs / Math.Max(0.001, elapsed.TotalSeconds):N0} products/s); index {FolderSize(indexPath) / 1024.0 / 1024.0:0.0} MiB at {indexPath}");
         return 0;

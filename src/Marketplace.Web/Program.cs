@@ -240,7 +240,10 @@ if (search.Provider == SearchProvider.Elasticsearch)
         search.Elasticsearch!.CreateClient(), search.Elasticsearch.Alias));
 else
     builder.Services.AddSingleton<Marketplace.Search.ISearchIndex>(_ => new Marketplace.Search.LuceneSearchIndex(
-        string.IsNullOrWhiteSpace(config["Search:Lucene:IndexPath"]) ? Path.Combine(dataFolder, "search-index") : search.IndexPath));
+        string.IsNullOrWhiteSpace(config["Search:Lucene:IndexPath"]) ? Path.Combine(dataFolder, "search-index") : search.IndexPath)
+    {
+        RebuildBufferMB = search.LuceneRebuildBufferMB,
+    });
 builder.Services.AddHostedService<Marketplace.Web.Infrastructure.Search.SearchIndexWorker>();
 
 var app = builder.Build();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using System.Net;
 using System.Text.Json;
 using Marketplace.Data;
@@ -83,6 +84,33 @@ public class ConfigurationFailureTests
         Assert.Contains($"'{value}'", message);
         Assert.Contains(hint, message);
         Assert.Contains("不受支持", message);
+    }
+}
+
+public class SearchSettingsTests
+{
+    private static Marketplace.Web.Infrastructure.SearchSettings Read(string? buffer) =>
+        Marketplace.Web.Infrastructure.SearchSettings.Read(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Search:Lucene:RebuildBufferMB"] = buffer }).Build(), "/srv/app");
+
+    [Fact]
+    public void The_in_app_rebuild_buffer_defaults_to_128_MiB_and_takes_a_whole_number()
+    {
+        Assert.Equal(128, Read(null).LuceneRebuildBufferMB);
+        Assert.Equal(512, Read(" 512 ").LuceneRebuildBufferMB);
+    }
+
+    [Theory]
+    [InlineData("lots")]
+    [InlineData("8")]
+    [InlineData("-128")]
+    [InlineData("99999")]
+    public void A_rebuild_buffer_out_of_range_stops_the_app_with_a_clear_message(string value)
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() => Read(value));
+        Assert.Contains($"'{value}'", ex.Message);
+        Assert.Contains("16 to 16384", ex.Message);
+        Assert.Contains("须为16到16384之间的整数", ex.Message);
     }
 }
 

@@ -9,6 +9,13 @@ public enum SearchProvider
 /// <summary>The "Search" section, checked at start like the database provider.</summary>
 public sealed record SearchSettings(SearchProvider Provider, string IndexPath, Marketplace.Search.ElasticsearchOptions? Elasticsearch)
 {
+    /// <summary>
+    /// The embedded index's buffer for a rebuild inside the app (at a format change, or from the operations page): smaller
+    /// than the reindex tool's 512 MiB, so that a node serving 1M products stays within its memory while it rebuilds
+    /// (measured at 1M: as quick, 5 segments instead of 2, searches as fast).
+    /// </summary>
+    public int LuceneRebuildBufferMB { get; init; } = 128;
+
     public static SearchSettings Read(IConfiguration config, string contentRoot)
     {
         var text = config["Search:Provider"];
@@ -46,6 +53,12 @@ public sealed record SearchSettings(SearchProvider Provider, string IndexPath, M
 
         var indexPath = config["Search:Lucene:IndexPath"];
         indexPath = Path.GetFullPath(string.IsNullOrWhiteSpace(indexPath) ? Path.Combine("App_Data", "search-index") : indexPath, contentRoot);
-        return new SearchSettings(provider, indexPath, elastic);
+        var bufferText = config["Search:Lucene:RebuildBufferMB"];
+        var buffer = 128;
+        if (!string.IsNullOrWhiteSpace(bufferText) && (!int.TryParse(bufferText.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out buffer) || buffer is < 16 or > 16_384))
+            throw new InvalidOperationException(
+                $"Search:Lucene:RebuildBufferMB '{bufferText}' must be a whole number of MiB from 16 to 16384. " +
+                $"Search:Lucene:RebuildBufferMB “{bufferText}” 须为16到16384之间的整数（MiB）。");
+        return new SearchSettings(provider, indexPath, elastic) { LuceneRebuildBufferMB = buffer };
     }
 }

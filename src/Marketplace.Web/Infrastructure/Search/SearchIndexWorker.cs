@@ -42,6 +42,9 @@ public sealed class SearchIndexWorker(
                     if (stale) logger.LogWarning("The search index was written by an earlier version; rebuilding it beside the live one");
                     var (docs, elapsed) = await feed.RebuildAsync(db, null, stoppingToken);
                     logger.LogInformation("Search index built: {Documents} products in {Seconds:0.0} s", docs, elapsed.TotalSeconds);
+                    // The rebuild's buffers are garbage now; hand their memory back to the machine once, rather than keep
+                    // a heap sized for the rebuild while serving (a one-off after a rare event, off the request path).
+                    GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
                 }
                 break;
             }
