@@ -225,6 +225,10 @@ public sealed class WriteGate
         {
             await group.Committed.Task; // never cancelled: the work is in the group, and its outcome is the group's
         }
+        catch when (failure is not null)
+        {
+            // This transaction failed on its own already: its own reason says more than the group's.
+        }
         finally
         {
             if (own is not null) await own.DisposeAsync();

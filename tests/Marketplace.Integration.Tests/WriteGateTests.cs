@@ -249,10 +249,17 @@ public sealed class WriteGateTests : IDisposable
             await ctx.SaveChangesAsync();
         });
         await Until(() => holder.Gate.Waiting == 2);
+        var failingItself = Task.Run(async () =>
+        {
+            await using var ctx = _sqlite.NewContext();
+            await ctx.InTransactionAsync(() => throw new InvalidOperationException("its own reason"), CancellationToken.None);
+        });
+        await Until(() => holder.Gate.Waiting == 3);
         holder.Release();
         await Assert.ThrowsAnyAsync<Exception>(() => holder.Done);
         await Assert.ThrowsAnyAsync<Exception>(() => deferred);
         await Assert.ThrowsAnyAsync<Exception>(() => innocent);
+        Assert.Equal("its own reason", (await Assert.ThrowsAsync<InvalidOperationException>(() => failingItself)).Message);
         Assert.Equal(0, await CommittedAsync("holder"));
         Assert.Equal(0, await CommittedAsync("deferred"));
         Assert.Equal(0, await CommittedAsync("innocent"));
