@@ -123,13 +123,28 @@ public sealed class WriteGateTests : IDisposable
         public ValueTask DisposeAsync() => _db.DisposeAsync();
     }
 
-    [Fact]
-    public async Task Queued_transactions_share_one_commit_and_each_returns_only_once_its_work_is_committed()
+    /// <summary>A migrated database whose turn to write is held by a transaction until <see cref="Holder.Release"/>.</summary>
+    private async Task<Holder> HeldAsync()
     {
         var (setup, _) = await _sqlite.MigratedWithReferenceDataAsync();
         await setup.DisposeAsync();
-        await using var holder = new Holder(_sqlite);
+        var holder = new Holder(_sqlite);
         await holder.HoldAsync();
+        return holder;
+    }
+
+    /// <summary>A save outside a transaction, on a context of its own.</summary>
+    private Task SaveAsync(string target) => Task.Run(async () =>
+    {
+        await using var ctx = _sqlite.NewContext();
+        ctx.AuditEntries.Add(Audit(target));
+        await ctx.SaveChangesAsync();
+    });
+
+    [Fact]
+    public async Task Queued_transactions_share_one_commit_and_each_returns_only_once_its_work_is_committed()
+    {
+        await using var holder = await HeldAsync();
 
         var seenAtReturn = new int[12];
         var writers = Enumerable.Range(0, 12).Select(async i =>
@@ -169,17 +184,9 @@ public sealed class WriteGateTests : IDisposable
     [Fact]
     public async Task Thirteen_queued_transactions_take_one_commit()
     {
-        var (setup, _) = await _sqlite.MigratedWithReferenceDataAsync();
-        await setup.DisposeAsync();
-        await using var holder = new Holder(_sqlite);
-        await holder.HoldAsync();
+        await using var holder = await HeldAsync();
         var commitsBefore = holder.Gate.Commits;
-        var writers = Enumerable.Range(0, 12).Select(async i =>
-        {
-            await using var ctx = _sqlite.NewContext();
-            ctx.AuditEntries.Add(Audit($"w{i}"));
-            await ctx.SaveChangesAsync();
-        }).ToList();
+        var writers = Enumerable.Range(0, 12).Select(i => SaveAsync($"w{i}")).ToList();
         await holder.ReleaseWhenQueuedAsync(12);
         await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(1, holder.Gate.Commits - commitsBefore);
@@ -189,10 +196,7 @@ public sealed class WriteGateTests : IDisposable
     [Fact]
     public async Task A_failing_transaction_in_a_group_is_rolled_back_alone_and_the_others_commit()
     {
-        var (setup, _) = await _sqlite.MigratedWithReferenceDataAsync();
-        await setup.DisposeAsync();
-        await using var holder = new Holder(_sqlite);
-        await holder.HoldAsync();
+        await using var holder = await HeldAsync();
         Task Write(string target, bool fail) => Task.Run(async () =>
         {
             await using var ctx = _sqlite.NewContext();
@@ -224,10 +228,7 @@ public sealed class WriteGateTests : IDisposable
     [Fact]
     public async Task When_the_groups_commit_fails_every_member_fails_and_nothing_of_theirs_is_stored()
     {
-        var (setup, _) = await _sqlite.MigratedWithReferenceDataAsync();
-        await setup.DisposeAsync();
-        await using var holder = new Holder(_sqlite);
-        await holder.HoldAsync();
+        await using var holder = await HeldAsync();
         // A foreign key checked only at commit: this transaction's own work succeeds, the commit is refused.
         var deferred = Task.Run(async () =>
         {
@@ -242,12 +243,7 @@ public sealed class WriteGateTests : IDisposable
             }, CancellationToken.None);
         });
         await Until(() => holder.Gate.Waiting == 1);
-        var innocent = Task.Run(async () =>
-        {
-            await using var ctx = _sqlite.NewContext();
-            ctx.AuditEntries.Add(Audit("innocent"));
-            await ctx.SaveChangesAsync();
-        });
+        var innocent = SaveAsync("innocent");
         await Until(() => holder.Gate.Waiting == 2);
         var failingItself = Task.Run(async () =>
         {
@@ -274,16 +270,8 @@ public sealed class WriteGateTests : IDisposable
     [Fact]
     public async Task A_writer_that_cannot_join_gets_its_turn_after_the_group_has_committed()
     {
-        var (setup, _) = await _sqlite.MigratedWithReferenceDataAsync();
-        await setup.DisposeAsync();
-        await using var holder = new Holder(_sqlite);
-        await holder.HoldAsync();
-        var joiner = Task.Run(async () =>
-        {
-            await using var ctx = _sqlite.NewContext();
-            ctx.AuditEntries.Add(Audit("joiner"));
-            await ctx.SaveChangesAsync();
-        });
+        await using var holder = await HeldAsync();
+        var joiner = SaveAsync("joiner");
         await Until(() => holder.Gate.Waiting == 1);
         // A plain turn writes on its own connection: were the group still open, SQLite would refuse it as busy.
         var plain = Task.Run(async () =>
@@ -297,12 +285,7 @@ public sealed class WriteGateTests : IDisposable
             await tx.CommitAsync();
         });
         await Until(() => holder.Gate.Waiting == 2);
-        var after = Task.Run(async () =>
-        {
-            await using var ctx = _sqlite.NewContext();
-            ctx.AuditEntries.Add(Audit("after"));
-            await ctx.SaveChangesAsync();
-        });
+        var after = SaveAsync("after");
         await holder.ReleaseWhenQueuedAsync(3);
         await Task.WhenAll(joiner, plain, after).WaitAsync(TimeSpan.FromSeconds(20));
         foreach (var target in new[] { "holder", "joiner", "plain", "after" }) Assert.Equal(1, await CommittedAsync(target));
