@@ -130,6 +130,24 @@ public class CheckoutTests(MarketplaceAppFactory app) : IClassFixture<Marketplac
     }
 
     [Fact]
+    public async Task A_quantity_changed_between_the_read_and_the_write_is_the_quantity_ordered()
+    {
+        var product = await ListedProductAsync(skip: 18, stock: 100);
+        var buyer = (await BuyersAsync("requantified", 1))[0];
+        await Checkout(async s => { await s.AddAsync(buyer, product, 5, default); return 0; });
+
+        var interceptor = new ChangedAfterTheCartWasRead(() => app.Db(db => db.CartItems.Where(c => c.UserId == buyer.UserId)
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.Quantity, 7))));
+        await using var db = ContextWith(interceptor);
+        var number = Assert.Single(await new CheckoutService(db, TimeProvider.System, new OrderNumbers()).CheckoutAsync(buyer, Delivery, default));
+
+        Assert.Equal(1, interceptor.Changed);
+        Assert.Equal(7, await app.Db(db => db.Orders.Where(o => o.Number == number).SelectMany(o => o.Lines).Select(l => l.Quantity).SingleAsync()));
+        Assert.Equal(93, await app.Db(db => db.Products.Where(p => p.Id == product).Select(p => p.Stock).FirstAsync()));
+        Assert.Empty(await Checkout(s => s.CartAsync(buyer, default)));
+    }
+
+    [Fact]
     public async Task A_cart_line_removed_between_the_read_and_the_write_is_not_ordered()
     {
         var product = await ListedProductAsync(skip: 14, stock: 100);

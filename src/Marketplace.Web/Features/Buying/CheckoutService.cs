@@ -149,8 +149,8 @@ public sealed class CheckoutService(MarketplaceDbContext db, TimeProvider clock,
         // - each product's stock is taken by one conditional update that holds only while the product can still be
         //   ordered as read (enough stock, the same price and minimum, listed, its vendor active); concurrent orders of the
         //   same product do not refuse each other while stock lasts, and stock never goes below zero;
-        // - exactly the cart lines read are removed (a cart changed in between, e.g. a line removed in another tab,
-        //   removes fewer).
+        // - exactly the cart lines read, with the quantities read, are removed (a cart changed in between, e.g. a line
+        //   removed or its quantity changed in another tab, removes fewer).
         // Otherwise nothing is kept and the checkout reads again (without loading and tracking whole product rows).
         var items = await db.CartItems.AsNoTracking().Where(c => c.UserId == buyer.UserId).OrderBy(c => c.Id)
             .Select(c => new CartRow(c.Id, c.Quantity, c.ProductId, c.Product!.Name, c.Product.Specification, c.Product.Unit, c.Product.PriceFen,
@@ -186,7 +186,8 @@ public sealed class CheckoutService(MarketplaceDbContext db, TimeProvider clock,
             tried.Add((order.Number, order.PaymentCode));
         }
         foreach (var item in items) db.ProductChanges.Add(new ProductChange { ProductId = item.ProductId, At = now }); // the search index follows stock
-        var itemIds = items.Select(i => i.Id).ToList();
+        // A cart line as read: its id and quantity in one number (quantities stay below a million).
+        var linesRead = items.Select(i => i.Id * 1_000_000L + i.Quantity).ToList();
 
         return await db.InTransactionAsync(async () =>
         {
@@ -201,7 +202,7 @@ public sealed class CheckoutService(MarketplaceDbContext db, TimeProvider clock,
                         .SetProperty(p => p.UpdatedAt, now), ct);
                 if (reserved == 0) throw new StockRaceException();
             }
-            var removed = await db.CartItems.Where(c => c.UserId == buyer.UserId && itemIds.Contains(c.Id)).ExecuteDeleteAsync(ct);
+            var removed = await db.CartItems.Where(c => c.UserId == buyer.UserId && linesRead.Contains(c.Id * 1_000_000L + c.Quantity)).ExecuteDeleteAsync(ct);
             if (removed != items.Count) throw new StockRaceException();
             await db.SaveChangesAsync(ct);
             // History rows and notifications need the order ids.
