@@ -72,14 +72,15 @@ public static class DataServiceCollectionExtensions
     public static DbContextOptionsBuilder ConfigureSqlServer(DbContextOptionsBuilder o, string connectionString) =>
         o.UseSqlServer(connectionString, s => s.EnableRetryOnFailure());
 
-    public static MarketplaceDbContext CreateContext(DatabaseOptions options) => options.Provider switch
+    /// <summary>A context of its own (not pooled), with these interceptors besides the provider's own.</summary>
+    public static MarketplaceDbContext CreateContext(DatabaseOptions options, params Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] interceptors) => options.Provider switch
     {
         DatabaseProvider.Sqlite => new SqliteMarketplaceDbContext(
-            (DbContextOptions<SqliteMarketplaceDbContext>)ConfigureSqlite(new DbContextOptionsBuilder<SqliteMarketplaceDbContext>(), options.ConnectionString, options.SqliteSynchronous).Options),
+            (DbContextOptions<SqliteMarketplaceDbContext>)ConfigureSqlite(new DbContextOptionsBuilder<SqliteMarketplaceDbContext>(), options.ConnectionString, options.SqliteSynchronous).AddInterceptors(interceptors).Options),
         DatabaseProvider.SqlServer => new SqlServerMarketplaceDbContext(
-            (DbContextOptions<SqlServerMarketplaceDbContext>)ConfigureSqlServer(new DbContextOptionsBuilder<SqlServerMarketplaceDbContext>(), options.ConnectionString).Options),
+            (DbContextOptions<SqlServerMarketplaceDbContext>)ConfigureSqlServer(new DbContextOptionsBuilder<SqlServerMarketplaceDbContext>(), options.ConnectionString).AddInterceptors(interceptors).Options),
         DatabaseProvider.PostgreSql => new PostgreSqlMarketplaceDbContext(
-            (DbContextOptions<PostgreSqlMarketplaceDbContext>)ConfigurePostgreSql(new DbContextOptionsBuilder<PostgreSqlMarketplaceDbContext>(), options.ConnectionString).Options),
+            (DbContextOptions<PostgreSqlMarketplaceDbContext>)ConfigurePostgreSql(new DbContextOptionsBuilder<PostgreSqlMarketplaceDbContext>(), options.ConnectionString).AddInterceptors(interceptors).Options),
         _ => throw new InvalidOperationException($"Unsupported database provider {options.Provider}."),
     };
 

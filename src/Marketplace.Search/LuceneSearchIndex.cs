@@ -221,6 +221,9 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
     /// <summary>The default indexing buffer of a rebuild, shared by its parts (one per adding thread).</summary>
     public const int DefaultRebuildBufferMB = 512;
 
+    /// <summary>The indexing buffers a rebuild accepts (MiB).</summary>
+    public const int MinRebuildBufferMB = 16, MaxRebuildBufferMB = 16_384;
+
     /// <summary>
     /// The indexing buffer of this index's own rebuilds, shared by their parts. A smaller one keeps a serving process's
     /// memory lower during a rebuild, at the price of more segments (each part flushes whenever its share fills).
@@ -262,7 +265,7 @@ public sealed class LuceneSearchIndex : ISearchIndex, IDisposable
             {
                 var directory = root is null ? new RAMDirectory() : (LuceneDirectory)new UnsyncedDirectory(PartFolder(_parts.Count));
                 // The buffer is shared over the parts (512 MiB by default: a part of a 1M-product rebuild stays one segment).
-                var config = WriterConfig(OpenMode.CREATE, Math.Max(16, (double)bufferMB / Math.Max(2, Environment.ProcessorCount)), threads: 1, bulk: true);
+                var config = WriterConfig(OpenMode.CREATE, Math.Max(MinRebuildBufferMB, (double)bufferMB / Math.Max(2, Environment.ProcessorCount)), threads: 1, bulk: true);
                 writer = new IndexWriter(directory, config);
                 _parts.Add((directory, writer));
                 return writer;

@@ -12,7 +12,8 @@ public static class SearchCommands
 {
     public static async Task<int> ReindexAsync(MarketplaceDbContext db, string indexPath, int bufferMB = LuceneSearchIndex.DefaultRebuildBufferMB)
     {
-        if (bufferMB is < 16 or > 16_384) throw new ArgumentException("--buffer-mb must be from 16 to 16384 (MiB).");
+        if (bufferMB is < LuceneSearchIndex.MinRebuildBufferMB or > LuceneSearchIndex.MaxRebuildBufferMB)
+            throw new ArgumentException($"--buffer-mb must be from {LuceneSearchIndex.MinRebuildBufferMB} to {LuceneSearchIndex.MaxRebuildBufferMB} (MiB).");
         // Built beside the live generation, which a running app may hold open; the app swaps to it within a second.
         using var build = LuceneSearchIndex.BeginBuildBeside(indexPath, bufferMB);
         var (docs, elapsed) = await SearchIndexFeed.BuildAsync(db, build, n => { if (n % 100_000 == 0) Console.WriteLine($"  {n:N0} documents…"); }, CancellationToken.None);

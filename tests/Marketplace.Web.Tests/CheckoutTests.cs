@@ -100,15 +100,11 @@ public class CheckoutTests(MarketplaceAppFactory app) : IClassFixture<Marketplac
     }
 
     /// <summary>A context on the app's database with this interceptor.</summary>
-    private Marketplace.Data.MarketplaceDbContext ContextWith(Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor interceptor)
-    {
-        var (provider, connection) = app.Database;
-        return provider == "PostgreSql"
-            ? new Marketplace.Data.PostgreSqlMarketplaceDbContext((DbContextOptions<Marketplace.Data.PostgreSqlMarketplaceDbContext>)Marketplace.Data.DataServiceCollectionExtensions
-                .ConfigurePostgreSql(new DbContextOptionsBuilder<Marketplace.Data.PostgreSqlMarketplaceDbContext>(), connection).AddInterceptors(interceptor).Options)
-            : new Marketplace.Data.SqliteMarketplaceDbContext((DbContextOptions<Marketplace.Data.SqliteMarketplaceDbContext>)Marketplace.Data.DataServiceCollectionExtensions
-                .ConfigureSqlite(new DbContextOptionsBuilder<Marketplace.Data.SqliteMarketplaceDbContext>(), connection).AddInterceptors(interceptor).Options);
-    }
+    private Marketplace.Data.MarketplaceDbContext ContextWith(Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor interceptor) =>
+        Marketplace.Data.DataServiceCollectionExtensions.CreateContext(new Marketplace.Data.DatabaseOptions
+        {
+            Provider = Enum.Parse<Marketplace.Data.DatabaseProvider>(app.Database.Provider), ConnectionString = app.Database.ConnectionString,
+        }, interceptor);
 
     [Fact]
     public async Task A_price_changed_between_the_read_and_the_write_is_the_price_ordered()

@@ -14,7 +14,9 @@ public sealed record SearchSettings(SearchProvider Provider, string IndexPath, M
     /// than the reindex tool's 512 MiB, so that a node serving 1M products stays within its memory while it rebuilds
     /// (measured at 1M: as quick, 5 segments instead of 2, searches as fast).
     /// </summary>
-    public int LuceneRebuildBufferMB { get; init; } = 128;
+    public int LuceneRebuildBufferMB { get; init; } = DefaultLuceneRebuildBufferMB;
+
+    public const int DefaultLuceneRebuildBufferMB = 128;
 
     public static SearchSettings Read(IConfiguration config, string contentRoot)
     {
@@ -54,11 +56,12 @@ public sealed record SearchSettings(SearchProvider Provider, string IndexPath, M
         var indexPath = config["Search:Lucene:IndexPath"];
         indexPath = Path.GetFullPath(string.IsNullOrWhiteSpace(indexPath) ? Path.Combine("App_Data", "search-index") : indexPath, contentRoot);
         var bufferText = config["Search:Lucene:RebuildBufferMB"];
-        var buffer = 128;
-        if (!string.IsNullOrWhiteSpace(bufferText) && (!int.TryParse(bufferText.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out buffer) || buffer is < 16 or > 16_384))
+        var buffer = DefaultLuceneRebuildBufferMB;
+        const int min = Marketplace.Search.LuceneSearchIndex.MinRebuildBufferMB, max = Marketplace.Search.LuceneSearchIndex.MaxRebuildBufferMB;
+        if (!string.IsNullOrWhiteSpace(bufferText) && (!int.TryParse(bufferText.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out buffer) || buffer is < min or > max))
             throw new InvalidOperationException(
-                $"Search:Lucene:RebuildBufferMB '{bufferText}' must be a whole number of MiB from 16 to 16384. " +
-                $"Search:Lucene:RebuildBufferMB “{bufferText}” 须为16到16384之间的整数（MiB）。");
+                $"Search:Lucene:RebuildBufferMB '{bufferText}' must be a whole number of MiB from {min} to {max}. " +
+                $"Search:Lucene:RebuildBufferMB “{bufferText}” 须为{min}到{max}之间的整数（MiB）。");
         return new SearchSettings(provider, indexPath, elastic) { LuceneRebuildBufferMB = buffer };
     }
 }
